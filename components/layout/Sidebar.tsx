@@ -1,0 +1,22 @@
+import { getConfig } from "@/server/config";
+import { NavLink } from "./NavLink";
+
+/** The portal's navigation. Pages are added here as they are built. */
+export function Sidebar() {
+  const { version } = getConfig();
+  return (
+    <aside className="sidebar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden>
+          ⇄
+        </span>
+        Switchyard
+      </div>
+      <nav className="nav" aria-label="Main">
+        <div className="nav-section">Catalog</div>
+        <NavLink href="/catalog">Services</NavLink>
+      </nav>
+      <div className="sidebar-foot">v{version}</div>
+    </aside>
+  );
+}

@@ -1,0 +1,18 @@
+/** Who is calling: resolved by the gateway from a Clerk session or the local development login. */
+export type Principal = {
+  userId: string;
+  email: string | null;
+  name: string;
+  roles: string[];
+  teams: { slug: string; name: string; role: string }[];
+  source: "clerk" | "dev";
+};
+
+export const ROLES = ["viewer", "engineer", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** True when the principal holds `role` or a stronger one (admin > engineer > viewer). */
+export function hasRole(principal: Principal, role: Role): boolean {
+  const need = ROLES.indexOf(role);
+  return principal.roles.some((r) => ROLES.indexOf(r as Role) >= need);
+}

@@ -1,0 +1,21 @@
+import { t } from "../trpc/init";
+import { authenticate, requirePrincipal, requireRole } from "./auth";
+import { requestLogging } from "./logging";
+import { traceContext } from "./tracing";
+
+/**
+ * The gateway's middleware chain, in front of every procedure:
+ *   trace context -> authentication -> request logging -> [rate limiting] -> [idempotency] -> procedure
+ * Logging follows authentication so each line names the caller; rate limiting and idempotency plug in
+ * after logging (they are keyed by principal, and their refusals are logged).
+ */
+const gateway = t.procedure.use(traceContext).use(authenticate).use(requestLogging);
+
+/** Anyone, signed in or not. */
+export const publicProcedure = gateway;
+/** Signed-in callers. */
+export const protectedProcedure = gateway.use(requirePrincipal);
+/** Signed-in engineers and admins (changes to shared state). */
+export const engineerProcedure = gateway.use(requireRole("engineer"));
+/** Signed-in admins. */
+export const adminProcedure = gateway.use(requireRole("admin"));

@@ -1,0 +1,90 @@
+import { BullMQOtel } from "bullmq-otel";
+import { createPostgresBackend, Queue, Worker, type Processor, type WorkerOptions } from "bullmq";
+import { Redis } from "ioredis";
+import type { QueueBackendConfig } from "../config";
+
+/**
+ * BullMQ on Redis (default), or on BullMQ's built-in PostgreSQL backend when no Redis is available
+ * (the embedded default, docs/decisions/003-embedded-default.md). Callers see the same Queue/Worker API.
+ */
+export type AnyQueue = Queue;
+export type AnyWorker = Worker;
+
+export type WorkerSettings = Pick<WorkerOptions, "concurrency" | "lockDuration" | "stalledInterval" | "maxStalledCount">;
+
+export type QueueBackend = {
+  readonly kind: QueueBackendConfig["kind"];
+  /** Human-readable location, for start-up banners and health output (no credentials). */
+  readonly description: string;
+  /** The queue with this name (one instance per backend). */
+  queue(name: string): AnyQueue;
+  /** A worker consuming `name`; the caller owns it and closes it (or lets `close()` do so). */
+  worker(name: string, processor: Processor, settings?: WorkerSettings): AnyWorker;
+  /** Closes every queue and worker made by this backend, and its connections. */
+  close(): Promise<void>;
+};
+
+const telemetry = new BullMQOtel({ tracerName: "switchyard-bullmq" });
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  u.password = u.password ? "***" : "";
+  return `${u.protocol}//${u.host}`;
+}
+
+/** Builds the backend described by the configuration. */
+export function createQueueBackend(cfg: QueueBackendConfig): QueueBackend {
+  const queues = new Map<string, AnyQueue>();
+  const workers = new Set<AnyWorker>();
+  let connection: Redis | undefined;
+  let makeQueue: (name: string) => AnyQueue;
+  let makeWorker: (name: string, processor: Processor, settings: WorkerSettings) => AnyWorker;
+  let description: string;
+
+  if (cfg.kind === "redis") {
+    const redis = (connection = new Redis(cfg.url, { maxRetriesPerRequest: null, lazyConnect: false }));
+    redis.on("error", () => {}); // reconnects by itself; health reports the outage
+    makeQueue = (name) => new Queue(name, { connection: redis, prefix: cfg.prefix, telemetry });
+    makeWorker = (name, processor, settings) =>
+      new Worker(name, processor, { connection: redis, prefix: cfg.prefix, telemetry, ...settings });
+    description = `redis ${redactUrl(cfg.url)} (key prefix "${cfg.prefix}")`;
+  } else {
+    const pgConnection = { connectionString: cfg.connectionString, schema: cfg.schema, migrate: true, max: 4 };
+    makeQueue = (name) =>
+      new Queue(name, { connection: pgConnection, telemetry }, createPostgresBackend) as unknown as AnyQueue;
+    makeWorker = (name, processor, settings) =>
+      new Worker(
+        name,
+        processor as never,
+        { connection: pgConnection, telemetry, ...settings },
+        createPostgresBackend,
+      ) as unknown as AnyWorker;
+    description = `postgres ${redactUrl(cfg.connectionString)} (BullMQ PostgreSQL backend, schema "${cfg.schema}")`;
+  }
+
+  return {
+    kind: cfg.kind,
+    description,
+    queue(name) {
+      let q = queues.get(name);
+      if (!q) {
+        q = makeQueue(name);
+        q.on("error", () => {});
+        queues.set(name, q);
+      }
+      return q;
+    },
+    worker(name, processor, settings = {}) {
+      const w = makeWorker(name, processor, settings);
+      workers.add(w);
+      w.on("closed", () => workers.delete(w));
+      return w;
+    },
+    async close() {
+      await Promise.allSettled([...workers].map((w) => w.close()));
+      await Promise.allSettled([...queues.values()].map((q) => q.close()));
+      queues.clear();
+      if (connection) await connection.quit().catch(() => connection?.disconnect());
+    },
+  };
+}

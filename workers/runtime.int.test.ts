@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listServices, listSyncRuns } from "@/services/catalog/queries";
+import { createTestApp, eventually, type TestApp } from "@/tests/helpers/test-app";
+import { enqueueJob, jobs } from "./jobs";
+import { startWorkerRuntime, type WorkerRuntime } from "./runtime";
+
+describe.each(["redis", "postgres"] as const)("the worker on the %s queue backend", (backend) => {
+  let app: TestApp;
+  let runtime: WorkerRuntime;
+
+  beforeAll(async () => {
+    app = await createTestApp({ queue: backend, env: { CATALOG_SYNC_ON_START: "true" } });
+    runtime = await startWorkerRuntime(app);
+  });
+
+  afterAll(async () => {
+    await runtime.stop();
+    await app.cleanup();
+  });
+
+  it("loads the catalog through a catalog.sync job when it starts", async () => {
+    const services = await eventually(async () => {
+      const s = await listServices(app.db.catalog);
+      return s.length === 6 ? s : undefined;
+    }, 20_000, "six services in the catalog");
+    expect(services.map((s) => s.ownerName)).toContain("team-ai");
+    const runs = await listSyncRuns(app.db.catalog, 5);
+    expect(runs.find((r) => r.trigger === "startup")?.jobId).toBeTruthy();
+  });
+
+  it("runs a manually requested sync and records who asked through the job", async () => {
+    const jobId = await enqueueJob(app.queues, "catalog.sync", { trigger: "manual", requestedBy: "user-1" });
+    const run = await eventually(async () => (await listSyncRuns(app.db.catalog, 10)).find((r) => r.jobId === jobId && r.finishedAt), 20_000, "the manual sync run");
+    expect(run.status).toBe("succeeded");
+    expect(run.trigger).toBe("manual");
+  });
+
+  it("fails a job with an invalid payload at once, without retrying it", async () => {
+    const queue = app.queues.queue(jobs["catalog.sync"].queue);
+    const job = await queue.add("catalog.sync", { trigger: "whenever" }, { attempts: 3 });
+    await eventually(async () => (await queue.getJobState(job.id!)) === "failed", 20_000, "the job to fail");
+    const failed = await queue.getJob(job.id!);
+    expect(failed!.failedReason).toMatch(/invalid payload for catalog\.sync: trigger/);
+    expect(failed!.attemptsMade).toBe(1);
+  });
+
+  it("refuses to enqueue an invalid payload in the first place", async () => {
+    await expect(enqueueJob(app.queues, "catalog.sync", { trigger: "whenever" } as never)).rejects.toThrow(/trigger/);
+  });
+
+  it("keeps a heartbeat while running, and marks itself stopped on shutdown", async () => {
+    const first = await app.db.portal.workerHeartbeat.findUniqueOrThrow({ where: { id: runtime.id } });
+    const later = await eventually(async () => {
+      const row = await app.db.portal.workerHeartbeat.findUniqueOrThrow({ where: { id: runtime.id } });
+      return row.lastSeenAt > first.lastSeenAt ? row : undefined;
+    }, 5_000, "a newer heartbeat");
+    expect(later.stoppedAt).toBeNull();
+    expect(later.queues).toEqual(["catalog"]);
+  });
+});

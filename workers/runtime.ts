@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { UnrecoverableError, type Job } from "bullmq";
+import type { AppContext } from "@/server/app";
+import { handlers } from "./handlers";
+import { enqueueJob, jobs, queueNames, type JobName } from "./jobs";
+
+/** Raised when a job runs past its catalog timeout; BullMQ retries it like any other failure. */
+export class JobTimeoutError extends Error {
+  constructor(name: string, ms: number) {
+    super(`${name} did not finish within ${ms} ms`);
+    this.name = "JobTimeoutError";
+  }
+}
+
+function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobs, name);
+}
+
+/** Runs one job: checks its name and payload, then its handler under the catalog's timeout. */
+export async function processJob(app: AppContext, job: Job): Promise<unknown> {
+  if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job "${job.name}"`);
+  const def = jobs[job.name];
+  const parsed = def.schema.safeParse(job.data);
+  if (!parsed.success) {
+    throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  const log = app.log.child({ jobId: job.id, job: job.name, queue: def.queue, attempt: job.attemptsMade + 1 });
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const started = performance.now();
+  log.info("job started");
+  try {
+    const handler = handlers[job.name] as (data: unknown, ctx: Parameters<(typeof handlers)[JobName]>[1]) => Promise<unknown>;
+    const result = await Promise.race([
+      handler(parsed.data, { app, job, log, signal: controller.signal }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          reject(new JobTimeoutError(job.name, def.timeoutMs));
+        }, def.timeoutMs);
+      }),
+    ]);
+    log.info({ durationMs: Math.round(performance.now() - started) }, "job finished");
+    return result;
+  } catch (err) {
+    log.warn({ err, durationMs: Math.round(performance.now() - started) }, "job failed");
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export type WorkerRuntime = { id: string; stop(): Promise<void> };
+
+/**
+ * Starts the worker side of a process: one BullMQ worker per queue in the job catalog, the scheduled
+ * jobs, a start-up catalog sync and a heartbeat row that /api/health reads.
+ */
+export async function startWorkerRuntime(app: AppContext): Promise<WorkerRuntime> {
+  const id = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  const now = new Date();
+  await app.db.portal.workerHeartbeat.create({
+    data: { id, hostname: os.hostname(), pid: process.pid, queues: queueNames, startedAt: now, lastSeenAt: now },
+  });
+  const beat = setInterval(() => {
+    app.db.portal.workerHeartbeat
+      .update({ where: { id }, data: { lastSeenAt: new Date() } })
+      .catch((err: unknown) => app.log.warn({ err }, "heartbeat failed"));
+  }, app.config.worker.heartbeatMs);
+  beat.unref();
+
+  const workers = queueNames.map((queue) => {
+    const w = app.queues.worker(queue, (job) => processJob(app, job), { concurrency: 4 });
+    w.on("error", (err) => app.log.error({ err, queue }, "worker error"));
+    return w;
+  });
+
+  await app.queues
+    .queue(jobs["catalog.sync"].queue)
+    .upsertJobScheduler(
+      "catalog.sync:every",
+      { every: app.config.catalog.syncEveryMs },
+      { name: "catalog.sync", data: { trigger: "schedule" } },
+    );
+  if (app.config.catalog.syncOnStart) await enqueueJob(app.queues, "catalog.sync", { trigger: "startup" });
+  app.log.info({ workerId: id, queues: queueNames, backend: app.queues.description }, "worker started");
+
+  return {
+    id,
+    async stop() {
+      clearInterval(beat);
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await app.db.portal.workerHeartbeat
+        .update({ where: { id }, data: { stoppedAt: new Date(), lastSeenAt: new Date() } })
+        .catch(() => {});
+      app.log.info({ workerId: id }, "worker stopped");
+    },
+  };
+}
