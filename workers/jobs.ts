@@ -36,9 +36,6 @@ export const jobs = {
 export type JobName = keyof typeof jobs;
 export type JobData<N extends JobName> = z.infer<(typeof jobs)[N]["schema"]>;
 
-/** Queue names the worker consumes, derived from the catalog. */
-export const queueNames = [...new Set(Object.values(jobs).map((j) => j.queue))];
-
 /**
  * Validates `data` against the job's schema and adds it to the job's queue with the job's retry policy.
  * Returns the BullMQ job id.

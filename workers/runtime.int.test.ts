@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { listServices, listSyncRuns } from "@/services/catalog/queries";
 import { createTestApp, eventually, type TestApp } from "@/tests/helpers/test-app";
 import { enqueueJob, jobs } from "./jobs";
-import { startWorkerRuntime, type WorkerRuntime } from "./runtime";
+import { type JobRegistry, startWorkerRuntime, type WorkerRuntime } from "./runtime";
 
 describe.each(["redis", "postgres"] as const)("the worker on the %s queue backend", (backend) => {
   let app: TestApp;
@@ -56,5 +57,49 @@ describe.each(["redis", "postgres"] as const)("the worker on the %s queue backen
     }, 5_000, "a newer heartbeat");
     expect(later.stoppedAt).toBeNull();
     expect(later.queues).toEqual(["catalog"]);
+  });
+});
+
+describe("job timeouts", () => {
+  let app: TestApp;
+  let runtime: WorkerRuntime;
+  const aborted: string[] = [];
+  // A test catalog with one job that never finishes by itself unless told to be quick.
+  const registry: JobRegistry = {
+    jobs: { "test.slow": { queue: "slow", schema: z.object({ ms: z.number() }), attempts: 2, backoffMs: 10, timeoutMs: 300 } },
+    handlers: {
+      "test.slow": (async (data: { ms: number }, { signal, job }) => {
+        signal.addEventListener("abort", () => aborted.push(job.id!));
+        await new Promise((r) => setTimeout(r, data.ms));
+        return "done";
+      }) as JobRegistry["handlers"][string],
+    },
+  };
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    runtime = await startWorkerRuntime(app, registry);
+  });
+
+  afterAll(async () => {
+    await runtime.stop();
+    await app.cleanup();
+  });
+
+  it("fails a run that outlives its timeout, aborts its work, and retries it up to the limit", async () => {
+    const queue = app.queues.queue("slow");
+    const job = await queue.add("test.slow", { ms: 5_000 }, { attempts: 2, backoff: { type: "fixed", delay: 10 } });
+    await eventually(async () => (await queue.getJobState(job.id!)) === "failed", 10_000, "the slow job to fail");
+    const failed = await queue.getJob(job.id!);
+    expect(failed!.failedReason).toBe("test.slow did not finish within 300 ms");
+    expect(failed!.attemptsMade).toBe(2);
+    expect(aborted.filter((id) => id === job.id)).toHaveLength(2);
+  });
+
+  it("lets a run inside its timeout finish", async () => {
+    const queue = app.queues.queue("slow");
+    const job = await queue.add("test.slow", { ms: 20 });
+    await eventually(async () => (await queue.getJobState(job.id!)) === "completed", 10_000, "the quick job");
+    expect((await queue.getJob(job.id!))!.returnvalue).toBe("done");
   });
 });

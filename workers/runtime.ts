@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { UnrecoverableError, type Job } from "bullmq";
 import type { AppContext } from "@/server/app";
-import { handlers } from "./handlers";
-import { enqueueJob, jobs, queueNames, type JobName } from "./jobs";
+import type { z } from "zod";
+import { handlers, type JobContext } from "./handlers";
+import { enqueueJob, type JobDefinition, jobs } from "./jobs";
 
 /** Raised when a job runs past its catalog timeout; BullMQ retries it like any other failure. */
 export class JobTimeoutError extends Error {
@@ -13,14 +14,33 @@ export class JobTimeoutError extends Error {
   }
 }
 
-function isJobName(name: string): name is JobName {
-  return Object.hasOwn(jobs, name);
+/** The jobs a worker runs and their handlers: the catalog in production, a test catalog in tests. */
+export type JobRegistry = {
+  jobs: Record<string, JobDefinition<z.ZodType>>;
+  handlers: Record<string, (data: never, ctx: JobContext) => Promise<unknown>>;
+  /** Scheduled and start-up jobs, enqueued once the workers run. */
+  onStart?: (app: AppContext) => Promise<void>;
+};
+
+/** The catalog refreshes on a schedule, and once when a worker starts. */
+async function scheduleCatalogSync(app: AppContext): Promise<void> {
+  await app.queues
+    .queue(jobs["catalog.sync"].queue)
+    .upsertJobScheduler(
+      "catalog.sync:every",
+      { every: app.config.catalog.syncEveryMs },
+      { name: "catalog.sync", data: { trigger: "schedule" } },
+    );
+  if (app.config.catalog.syncOnStart) await enqueueJob(app.queues, "catalog.sync", { trigger: "startup" });
 }
 
+const defaultRegistry: JobRegistry = { jobs, handlers, onStart: scheduleCatalogSync };
+
 /** Runs one job: checks its name and payload, then its handler under the catalog's timeout. */
-export async function processJob(app: AppContext, job: Job): Promise<unknown> {
-  if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job "${job.name}"`);
-  const def = jobs[job.name];
+export async function processJob(app: AppContext, job: Job, registry: JobRegistry = defaultRegistry): Promise<unknown> {
+  const def = Object.hasOwn(registry.jobs, job.name) ? registry.jobs[job.name] : undefined;
+  const handler = registry.handlers[job.name] as ((data: unknown, ctx: JobContext) => Promise<unknown>) | undefined;
+  if (!def || !handler) throw new UnrecoverableError(`unknown job "${job.name}"`);
   const parsed = def.schema.safeParse(job.data);
   if (!parsed.success) {
     throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
@@ -31,7 +51,6 @@ export async function processJob(app: AppContext, job: Job): Promise<unknown> {
   const started = performance.now();
   log.info("job started");
   try {
-    const handler = handlers[job.name] as (data: unknown, ctx: Parameters<(typeof handlers)[JobName]>[1]) => Promise<unknown>;
     const result = await Promise.race([
       handler(parsed.data, { app, job, log, signal: controller.signal }),
       new Promise<never>((_, reject) => {
@@ -57,7 +76,8 @@ export type WorkerRuntime = { id: string; stop(): Promise<void> };
  * Starts the worker side of a process: one BullMQ worker per queue in the job catalog, the scheduled
  * jobs, a start-up catalog sync and a heartbeat row that /api/health reads.
  */
-export async function startWorkerRuntime(app: AppContext): Promise<WorkerRuntime> {
+export async function startWorkerRuntime(app: AppContext, registry: JobRegistry = defaultRegistry): Promise<WorkerRuntime> {
+  const queueNames = [...new Set(Object.values(registry.jobs).map((j) => j.queue))];
   const id = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const now = new Date();
   await app.db.portal.workerHeartbeat.create({
@@ -71,19 +91,12 @@ export async function startWorkerRuntime(app: AppContext): Promise<WorkerRuntime
   beat.unref();
 
   const workers = queueNames.map((queue) => {
-    const w = app.queues.worker(queue, (job) => processJob(app, job), { concurrency: 4 });
+    const w = app.queues.worker(queue, (job) => processJob(app, job, registry), { concurrency: 4 });
     w.on("error", (err) => app.log.error({ err, queue }, "worker error"));
     return w;
   });
 
-  await app.queues
-    .queue(jobs["catalog.sync"].queue)
-    .upsertJobScheduler(
-      "catalog.sync:every",
-      { every: app.config.catalog.syncEveryMs },
-      { name: "catalog.sync", data: { trigger: "schedule" } },
-    );
-  if (app.config.catalog.syncOnStart) await enqueueJob(app.queues, "catalog.sync", { trigger: "startup" });
+  await registry.onStart?.(app);
   app.log.info({ workerId: id, queues: queueNames, backend: app.queues.description }, "worker started");
 
   return {
