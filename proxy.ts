@@ -1,16 +1,19 @@
-import { clerkMiddleware } from "@clerk/nextjs/server";
 import { type NextRequest, NextResponse } from "next/server";
 import { DEV_SESSION_COOKIE } from "./server/auth/dev-session";
 import { getConfig } from "./server/config";
 
 /**
- * Sends visitors without a session to /login before any page renders. It only looks for a session
- * cookie; the gateway verifies it on every procedure call. Clerk's middleware is wired in only when
- * Clerk is configured (without keys it would answer 500 to every request).
+ * Sends visitors without a session cookie to /login before any page renders. It only looks for the
+ * cookie (Clerk's `__session`, or the development login's); the gateway verifies the session on every
+ * procedure call (server/auth/resolve.ts). Clerk's own middleware is not used: see
+ * docs/decisions/005-auth-at-the-gateway.md.
  */
 const settings = getConfig();
 
-function needsLogin(req: NextRequest, signedIn: boolean): NextResponse | undefined {
+export default function proxy(req: NextRequest): NextResponse | undefined {
+  const signedIn =
+    (settings.clerk !== undefined && req.cookies.has("__session")) ||
+    (settings.devLoginEnabled && req.cookies.has(DEV_SESSION_COOKIE));
   if (signedIn) return undefined;
   const url = req.nextUrl.clone();
   url.pathname = "/login";
@@ -18,23 +21,7 @@ function needsLogin(req: NextRequest, signedIn: boolean): NextResponse | undefin
   return NextResponse.redirect(url);
 }
 
-export default settings.clerk
-  ? clerkMiddleware(
-      async (auth, req) => {
-        const { userId } = await auth();
-        return needsLogin(req, Boolean(userId) || (settings.devLoginEnabled && req.cookies.has(DEV_SESSION_COOKIE)));
-      },
-      {
-        publishableKey: settings.clerk.publishableKey,
-        secretKey: settings.clerk.secretKey,
-        jwtKey: settings.clerk.jwtKey,
-        ...(settings.clerk.authorizedParties.length ? { authorizedParties: settings.clerk.authorizedParties } : {}),
-        signInUrl: "/login",
-      },
-    )
-  : (req: NextRequest) => needsLogin(req, settings.devLoginEnabled && req.cookies.has(DEV_SESSION_COOKIE));
-
 export const config = {
   // Pages only: API routes answer 401 themselves; static assets and the login page are public.
-  matcher: ["/((?!api/|_next/|login|favicon.ico|v1/).*)"],
+  matcher: ["/((?!api/|_next/|login|favicon.ico|icon.svg|v1/).*)"],
 };
