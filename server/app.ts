@@ -1,9 +1,15 @@
 import type pg from "pg";
 import type { DestinationStream } from "pino";
+import { createAiDb, type AiDb } from "@/services/ai/db";
+import { createAnalyticsDb, type AnalyticsDb } from "@/services/analytics/db";
+import { createAssetsDb, type AssetsDb } from "@/services/assets/db";
 import { createAuthDb, type AuthDb } from "@/services/auth/db";
 import { createCatalogDb, type CatalogDb } from "@/services/catalog/db";
+import { createProjectsDb, type ProjectsDb } from "@/services/projects/db";
+import { createTemplatesDb, type TemplatesDb } from "@/services/templates/db";
 import { type Config, getConfig, requireDatabaseUrl, requireQueue } from "./config";
 import { createPool } from "./db/pool";
+import { createMessagingDb, type MessagingDb } from "./db/messaging";
 import { createPortalDb, type PortalDb } from "./db/portal";
 import { createLogger, type Logger } from "./logger";
 import { createQueueBackend, type QueueBackend } from "./queue/backend";
@@ -16,7 +22,17 @@ export type AppContext = {
   config: Config;
   log: Logger;
   pool: pg.Pool;
-  db: { auth: AuthDb; catalog: CatalogDb; portal: PortalDb };
+  db: {
+    auth: AuthDb;
+    templates: TemplatesDb;
+    ai: AiDb;
+    projects: ProjectsDb;
+    assets: AssetsDb;
+    analytics: AnalyticsDb;
+    catalog: CatalogDb;
+    portal: PortalDb;
+    messaging: MessagingDb;
+  };
   queues: QueueBackend;
   close(): Promise<void>;
 };
@@ -28,7 +44,17 @@ export function createAppContext(
   opts: { logDestination?: DestinationStream } = {},
 ): AppContext {
   const pool = createPool(requireDatabaseUrl(config), config.databasePoolMax);
-  const db = { auth: createAuthDb(pool), catalog: createCatalogDb(pool), portal: createPortalDb(pool) };
+  const db = {
+    auth: createAuthDb(pool),
+    templates: createTemplatesDb(pool),
+    ai: createAiDb(pool),
+    projects: createProjectsDb(pool),
+    assets: createAssetsDb(pool),
+    analytics: createAnalyticsDb(pool),
+    catalog: createCatalogDb(pool),
+    portal: createPortalDb(pool),
+    messaging: createMessagingDb(pool),
+  };
   const queues = createQueueBackend(requireQueue(config));
   const log = createLogger({ level: config.logLevel, name: `switchyard-${name}`, destination: opts.logDestination });
   let closed: Promise<void> | undefined;

@@ -42,6 +42,16 @@ const EnvSchema = z
     OTEL_SDK_DISABLED: bool.default(false),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(63799),
+    OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+    OUTBOX_BACKOFF_MS: z.coerce.number().int().min(1).default(500),
+    OUTBOX_SENT_RETENTION_HOURS: z.coerce.number().min(0).default(168),
+    EVENT_STORE_RETENTION_MONTHS: z.coerce.number().int().min(1).default(13),
+    EVENT_STORE_MONTHS_AHEAD: z.coerce.number().int().min(0).max(24).default(2),
+    REDELIVERY_EVERY_MS: z.coerce.number().int().min(100).default(15000),
+    REDELIVERY_GRACE_MS: z.coerce.number().int().min(0).default(10000),
+    IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(0.001).default(24),
     WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5000),
     WORKER_STALE_MS: z.coerce.number().int().min(500).default(20000),
     CATALOG_SYNC_EVERY_MS: z.coerce.number().int().min(1000).default(300000),
@@ -97,6 +107,18 @@ export type Config = {
   clerk: ClerkConfig | undefined;
   otel: { serviceName: string | undefined; endpoint: string | undefined; disabled: boolean };
   worker: { heartbeatMs: number; staleMs: number };
+  messaging: {
+    outboxBatchSize: number;
+    outboxPollMs: number;
+    outboxMaxAttempts: number;
+    outboxBackoffMs: number;
+    outboxSentRetentionHours: number;
+    eventStoreRetentionMonths: number;
+    eventStoreMonthsAhead: number;
+    redeliveryEveryMs: number;
+    redeliveryGraceMs: number;
+  };
+  idempotencyTtlHours: number;
   /** Ports for the start command's embedded PostgreSQL and redis-server (used only when their URLs are unset). */
   embedded: { pgPort: number; redisPort: number };
   /** True when QUEUE_BACKEND=postgres was asked for explicitly. */
@@ -159,6 +181,18 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       disabled: e.OTEL_SDK_DISABLED,
     },
     worker: { heartbeatMs: e.WORKER_HEARTBEAT_MS, staleMs: e.WORKER_STALE_MS },
+    messaging: {
+      outboxBatchSize: e.OUTBOX_BATCH_SIZE,
+      outboxPollMs: e.OUTBOX_POLL_MS,
+      outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      outboxBackoffMs: e.OUTBOX_BACKOFF_MS,
+      outboxSentRetentionHours: e.OUTBOX_SENT_RETENTION_HOURS,
+      eventStoreRetentionMonths: e.EVENT_STORE_RETENTION_MONTHS,
+      eventStoreMonthsAhead: e.EVENT_STORE_MONTHS_AHEAD,
+      redeliveryEveryMs: e.REDELIVERY_EVERY_MS,
+      redeliveryGraceMs: e.REDELIVERY_GRACE_MS,
+    },
+    idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     embedded: { pgPort: e.EMBEDDED_PG_PORT, redisPort: e.EMBEDDED_REDIS_PORT },
     queueBackendForced: e.QUEUE_BACKEND,
     catalog: { syncEveryMs: e.CATALOG_SYNC_EVERY_MS, syncOnStart: e.CATALOG_SYNC_ON_START },

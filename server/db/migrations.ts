@@ -5,7 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { ALL_SCHEMAS, type SchemaName } from "./schemas";
+import { ALL_SCHEMAS, EXTERNAL_TABLES, type SchemaName } from "./schemas";
 import { engineErrorMessage, openSchemaEngine } from "./schema-engine";
 
 /**
@@ -13,11 +13,33 @@ import { engineErrorMessage, openSchemaEngine } from "./schema-engine";
  * committed as SQL, applied in order, recorded in `<schema>._prisma_migrations` (Prisma's own history table).
  */
 
-const NO_FILTERS = { externalTables: [], externalEnums: [] };
+function filtersFor(schema: SchemaName) {
+  return { externalTables: EXTERNAL_TABLES[schema] ?? [], externalEnums: [] };
+}
 const LOCKFILE = "migration_lock.toml";
 const LOCKFILE_CONTENT = '# Written by Switchyard (see docs/decisions/002-offline-migrations.md)\nprovider = "postgresql"\n';
 // Arbitrary, fixed: serialises concurrent `db:migrate` runs against one database.
 const MIGRATION_LOCK_KEY = 7_310_482_116;
+
+/**
+ * adapter-pg runs a migration script by splitting it on ";", which breaks function bodies and string
+ * literals. Send the whole script as one simple-protocol query instead: the server parses it, and
+ * runs it as one implicit transaction, so a failing migration leaves nothing half-applied.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect() {
+    const adapter = await super.connect();
+    const pool = adapter.underlyingDriver();
+    adapter.executeScript = async (script: string) => {
+      try {
+        await pool.query(script);
+      } catch (err) {
+        (adapter as unknown as { onError(e: unknown): never }).onError(err);
+      }
+    };
+    return adapter;
+  }
+}
 
 export type SchemaPaths = { schemaFile: string; migrationsDir: string };
 
@@ -117,11 +139,11 @@ async function migrateSchema(
     const engine = await openSchemaEngine(
       paths.schemaFile,
       await readFile(paths.schemaFile, "utf8"),
-      new PrismaPg(pool, { schema }),
+      new WholeScriptPg(pool, { schema }),
       log,
     );
     try {
-      const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+      const out = await engine.applyMigrations({ migrationsList, filters: filtersFor(schema) });
       return out.appliedMigrationNames;
     } catch (err) {
       throw new MigrationError(schema, engineErrorMessage(err));
@@ -154,7 +176,7 @@ export async function diffSchema(rootDir: string, schema: SchemaName): Promise<s
       to: { tag: "schemaDatamodel", files: [{ path: paths.schemaFile, content }] },
       script: true,
       exitCode: null,
-      filters: NO_FILTERS,
+      filters: filtersFor(schema),
     });
     const sql = (out.stdout ?? "").trim();
     return sql === "-- This is an empty migration." ? "" : sql;

@@ -4,7 +4,7 @@
  * Domain services (Templator) first, then the portal's own.
  */
 export const DOMAIN_SCHEMAS = ["auth", "templates", "ai", "projects", "assets", "analytics"] as const;
-export const PORTAL_SCHEMAS = ["portal", "catalog"] as const;
+export const PORTAL_SCHEMAS = ["portal", "catalog", "messaging"] as const;
 export const ALL_SCHEMAS = [...DOMAIN_SCHEMAS, ...PORTAL_SCHEMAS] as const;
 
 export type SchemaName = (typeof ALL_SCHEMAS)[number];
@@ -13,3 +13,11 @@ export type SchemaName = (typeof ALL_SCHEMAS)[number];
 export function isSchemaName(name: string): name is SchemaName {
   return (ALL_SCHEMAS as readonly string[]).includes(name);
 }
+
+/**
+ * Tables a schema creates with hand-written SQL that Prisma cannot express (natively partitioned
+ * tables): the migration diff ignores them, the client can still query them.
+ */
+export const EXTERNAL_TABLES: Partial<Record<SchemaName, string[]>> = {
+  messaging: ["messaging.event_store"],
+};

@@ -10,14 +10,17 @@ import type { QueueBackendConfig } from "../config";
 export type AnyQueue = Queue;
 export type AnyWorker = Worker;
 
-export type WorkerSettings = Pick<WorkerOptions, "concurrency" | "lockDuration" | "stalledInterval" | "maxStalledCount">;
+export type WorkerSettings = Pick<WorkerOptions, "concurrency" | "lockDuration" | "stalledInterval" | "maxStalledCount"> & {
+  /** BullMQ's own spans (default on); off where the caller makes its own (the messaging runtime). */
+  traced?: boolean;
+};
 
 export type QueueBackend = {
   readonly kind: QueueBackendConfig["kind"];
   /** Human-readable location, for start-up banners and health output (no credentials). */
   readonly description: string;
-  /** The queue with this name (one instance per backend). */
-  queue(name: string): AnyQueue;
+  /** The queue with this name (one instance per backend); `traced: false` leaves out BullMQ's spans. */
+  queue(name: string, opts?: { traced?: boolean }): AnyQueue;
   /** A worker consuming `name`; the caller owns it and closes it (or lets `close()` do so). */
   worker(name: string, processor: Processor, settings?: WorkerSettings): AnyWorker;
   /** Closes every queue and worker made by this backend, and its connections. */
@@ -37,26 +40,27 @@ export function createQueueBackend(cfg: QueueBackendConfig): QueueBackend {
   const queues = new Map<string, AnyQueue>();
   const workers = new Set<AnyWorker>();
   let connection: Redis | undefined;
-  let makeQueue: (name: string) => AnyQueue;
+  let makeQueue: (name: string, traced: boolean) => AnyQueue;
   let makeWorker: (name: string, processor: Processor, settings: WorkerSettings) => AnyWorker;
+  const tel = (traced: boolean | undefined) => (traced === false ? {} : { telemetry });
   let description: string;
 
   if (cfg.kind === "redis") {
     const redis = (connection = new Redis(cfg.url, { maxRetriesPerRequest: null, lazyConnect: false }));
     redis.on("error", () => {}); // reconnects by itself; health reports the outage
-    makeQueue = (name) => new Queue(name, { connection: redis, prefix: cfg.prefix, telemetry });
-    makeWorker = (name, processor, settings) =>
-      new Worker(name, processor, { connection: redis, prefix: cfg.prefix, telemetry, ...settings });
+    makeQueue = (name, traced) => new Queue(name, { connection: redis, prefix: cfg.prefix, ...tel(traced) });
+    makeWorker = (name, processor, { traced, ...settings }) =>
+      new Worker(name, processor, { connection: redis, prefix: cfg.prefix, ...tel(traced), ...settings });
     description = `redis ${redactUrl(cfg.url)} (key prefix "${cfg.prefix}")`;
   } else {
     const pgConnection = { connectionString: cfg.connectionString, schema: cfg.schema, migrate: true, max: 4 };
-    makeQueue = (name) =>
-      new Queue(name, { connection: pgConnection, telemetry }, createPostgresBackend) as unknown as AnyQueue;
-    makeWorker = (name, processor, settings) =>
+    makeQueue = (name, traced) =>
+      new Queue(name, { connection: pgConnection, ...tel(traced) }, createPostgresBackend) as unknown as AnyQueue;
+    makeWorker = (name, processor, { traced, ...settings }) =>
       new Worker(
         name,
         processor as never,
-        { connection: pgConnection, telemetry, ...settings },
+        { connection: pgConnection, ...tel(traced), ...settings },
         createPostgresBackend,
       ) as unknown as AnyWorker;
     description = `postgres ${redactUrl(cfg.connectionString)} (BullMQ PostgreSQL backend, schema "${cfg.schema}")`;
@@ -65,10 +69,10 @@ export function createQueueBackend(cfg: QueueBackendConfig): QueueBackend {
   return {
     kind: cfg.kind,
     description,
-    queue(name) {
+    queue(name, opts = {}) {
       let q = queues.get(name);
       if (!q) {
-        q = makeQueue(name);
+        q = makeQueue(name, opts.traced !== false);
         q.on("error", () => {});
         queues.set(name, q);
       }

@@ -1,11 +1,11 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { PrismaClient } from "@/prisma/auth/client/client.ts";
+import { serviceClient } from "@/server/db/client";
 
 /** The auth service's Prisma client: it can only see the `auth` schema. */
 export type AuthDb = InstanceType<typeof PrismaClient>;
 
 /** Creates the auth service's client on the process's shared pool. */
 export function createAuthDb(pool: pg.Pool): AuthDb {
-  return new PrismaClient({ adapter: new PrismaPg(pool, { schema: "auth" }) });
+  return serviceClient(PrismaClient, pool, "auth");
 }

@@ -1,0 +1,133 @@
+import { context, SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { type Job, UnrecoverableError } from "bullmq";
+import type pg from "pg";
+import { z } from "zod";
+import type { Logger } from "../logger";
+import type { AnyWorker, QueueBackend } from "../queue/backend";
+import { recordDeadLetter } from "./dead-letters/record";
+import type { DeliveryJob } from "./dispatcher";
+import { Envelope, type ServiceName } from "./envelope";
+import { createGroupCommitter } from "./group-commit";
+import { type ConsumerDefinition, consumerQueue, type MessagingRegistry, type TransactionalClient } from "./registry";
+import { contextFromTraceparent, linkFromTraceparent, tracer } from "./tracing";
+
+/** Throw from a handler for a message that can never succeed: it becomes a dead letter at once. */
+export class PoisonMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PoisonMessageError";
+  }
+}
+
+const Delivery = z.object({
+  envelope: Envelope,
+  delivery: z.string().default(""),
+  deadLetterId: z.string().uuid().optional(),
+  firstFailedAt: z.string().optional(),
+});
+
+export type ConsumerDeps = {
+  pool: pg.Pool;
+  queues: QueueBackend;
+  clients: Record<ServiceName, TransactionalClient>;
+  log: Logger;
+};
+
+function issues(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+}
+
+async function processDelivery(
+  deps: ConsumerDeps,
+  consumer: ConsumerDefinition,
+  committer: ReturnType<typeof createGroupCommitter>,
+  job: Job,
+): Promise<"applied" | "duplicate"> {
+  const attempts = job.opts.attempts ?? 1;
+  const firstFailedAt = (job.data as { firstFailedAt?: string }).firstFailedAt;
+  const deadLetter = async (error: Error, unrecoverable: boolean) =>
+    recordDeadLetter(deps.pool, {
+      consumer: consumer.name,
+      delivered: job.data,
+      error,
+      attempts: job.attemptsMade + 1,
+      firstFailedAt: new Date(firstFailedAt ?? Date.now()),
+      unrecoverable,
+    });
+
+  const parsed = Delivery.safeParse(job.data);
+  if (!parsed.success) {
+    const err = new PoisonMessageError(`invalid envelope: ${issues(parsed.error)}`);
+    await deadLetter(err, true);
+    throw new UnrecoverableError(err.message);
+  }
+  const { envelope, delivery, deadLetterId } = parsed.data;
+  const queue = consumerQueue(consumer.name);
+  const parent = contextFromTraceparent(envelope.traceparent);
+  return tracer.startActiveSpan(
+    `process ${envelope.eventType}`,
+    {
+      kind: SpanKind.CONSUMER,
+      links: linkFromTraceparent(envelope.traceparent),
+      attributes: {
+        "messaging.system": "bullmq",
+        "messaging.operation.type": "process",
+        "messaging.operation.name": "process",
+        "messaging.destination.name": queue,
+        "messaging.consumer.group.name": consumer.name,
+        "messaging.message.id": envelope.eventId,
+        "messaging.message.delivery_attempt": job.attemptsMade + 1,
+        "switchyard.event.type": envelope.eventType,
+        "switchyard.aggregate.id": envelope.aggregateId,
+      },
+    },
+    parent,
+    async (span) => {
+      try {
+        const payloadSchema = consumer.payloads?.[envelope.eventType];
+        const payload = payloadSchema?.safeParse(envelope.payload);
+        if (payload && !payload.success) throw new PoisonMessageError(`invalid ${envelope.eventType} payload: ${issues(payload.error)}`);
+        const outcome = await committer.submit({ envelope, delivery, deadLetterId, ctx: context.active() });
+        span.setAttribute("switchyard.outcome", outcome);
+        return outcome;
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        span.recordException(error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        const poison = error instanceof PoisonMessageError || error instanceof UnrecoverableError;
+        if (poison || job.attemptsMade + 1 >= attempts) {
+          await deadLetter(error, poison);
+          throw new UnrecoverableError(`${error.name}: ${error.message}`);
+        }
+        if (!firstFailedAt) await job.updateData({ ...job.data, firstFailedAt: new Date().toISOString() }).catch(() => {});
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+export type ConsumerRuntime = { stop(): Promise<void>; workers: AnyWorker[] };
+
+/** Starts one BullMQ worker per declared consumer, each applying its deliveries through group commit. */
+export function startConsumers(deps: ConsumerDeps, registry: MessagingRegistry): ConsumerRuntime {
+  const runs = registry.consumers.map((consumer) => {
+    const committer = createGroupCommitter(consumer, deps.clients[consumer.service], deps.log.child({ consumer: consumer.name }));
+    const worker = deps.queues.worker(
+      consumerQueue(consumer.name),
+      (job) => processDelivery(deps, consumer, committer, job),
+      { concurrency: consumer.concurrency ?? 64, traced: false },
+    );
+    worker.on("error", (err) => deps.log.error({ err, consumer: consumer.name }, "consumer worker error"));
+    return { worker, committer };
+  });
+  return {
+    workers: runs.map((r) => r.worker),
+    async stop() {
+      await Promise.allSettled(runs.map((r) => r.worker.close()));
+      await Promise.allSettled(runs.map((r) => r.committer.drain()));
+    },
+  };
+}
+

@@ -1,0 +1,193 @@
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import type pg from "pg";
+import type { Logger } from "../logger";
+import type { QueueBackend } from "../queue/backend";
+import type { Envelope, ServiceName } from "./envelope";
+import { appendEvents, forgetKnownPartitions } from "./event-store";
+import { type buildSubscriptions, consumerQueue } from "./registry";
+import { linkFromTraceparent, tracer } from "./tracing";
+
+/**
+ * The outbox dispatcher: claims a batch of a service's PENDING events with FOR UPDATE SKIP LOCKED,
+ * appends them to the event store, enqueues one job per subscribing consumer (job id = event id),
+ * and marks them SENT — all in one transaction. Any number may run at once, in any processes.
+ *
+ * Per-aggregate order: only an aggregate's oldest unsent event is claimable (no earlier PENDING or
+ * FAILED event of the same aggregate may exist), so a later event is never enqueued before an
+ * earlier one has been — even while the earlier one waits out a publish retry, or sits FAILED.
+ */
+
+export type DispatchDeps = {
+  pool: pg.Pool;
+  queues: QueueBackend;
+  subscriptions: ReturnType<typeof buildSubscriptions>;
+  log: Logger;
+  settings: { batchSize: number; maxAttempts: number; backoffMs: number; publishTimeoutMs?: number };
+};
+
+type OutboxRow = {
+  id: string;
+  aggregate_id: string;
+  aggregate_version: number;
+  event_type: string;
+  version: number;
+  payload: Record<string, unknown>;
+  traceparent: string | null;
+  correlation_id: string | null;
+  occurred_at: Date;
+};
+
+/** The job a consumer receives: the envelope and how it is being delivered. */
+export type DeliveryJob = {
+  envelope: Envelope;
+  /** "" normally; the replay operation's id for an event-store replay. */
+  delivery: string;
+  /** Set when an operator replays a dead letter. */
+  deadLetterId?: string;
+};
+
+const claimSql = (service: ServiceName) => `
+  SELECT o.id, o.aggregate_id, o.aggregate_version, o.event_type, o.version, o.payload,
+         o.traceparent, o.correlation_id, o.occurred_at
+    FROM "${service}".outbox o
+   WHERE o.status = 'PENDING' AND o.available_at <= now()
+     AND NOT EXISTS (
+           SELECT 1 FROM "${service}".outbox p
+            WHERE p.aggregate_id = o.aggregate_id AND p.status IN ('PENDING', 'FAILED') AND p.seq < o.seq)
+   ORDER BY o.seq
+   LIMIT $1
+     FOR UPDATE OF o SKIP LOCKED`;
+
+function toEnvelope(r: OutboxRow): Envelope {
+  return {
+    eventId: r.id,
+    eventType: r.event_type,
+    version: r.version,
+    aggregateId: r.aggregate_id,
+    aggregateVersion: r.aggregate_version,
+    occurredAt: r.occurred_at.toISOString(),
+    payload: r.payload,
+    ...(r.traceparent ? { traceparent: r.traceparent } : {}),
+    ...(r.correlation_id ? { correlationId: r.correlation_id } : {}),
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Enqueues the events' deliveries: per consumer, one addBulk in event order. */
+export async function enqueueDeliveries(deps: Pick<DispatchDeps, "queues" | "subscriptions">, envelopes: Envelope[]): Promise<number> {
+  const perConsumer = new Map<string, Envelope[]>();
+  for (const e of envelopes) {
+    for (const c of deps.subscriptions.subscribers(e.eventType)) perConsumer.set(c.name, [...(perConsumer.get(c.name) ?? []), e]);
+  }
+  let jobs = 0;
+  await Promise.all(
+    [...perConsumer].map(async ([name, list]) => {
+      const c = deps.subscriptions.consumer(name)!;
+      jobs += list.length;
+      await deps.queues.queue(consumerQueue(name), { traced: false }).addBulk(
+        list.map((envelope) => ({
+          name: envelope.eventType,
+          data: { envelope, delivery: "" } satisfies DeliveryJob,
+          opts: {
+            jobId: envelope.eventId,
+            attempts: c.attempts ?? 5,
+            backoff: { type: "exponential", delay: c.backoffMs ?? 200, jitter: 0.5 },
+            removeOnComplete: true,
+            removeOnFail: true,
+          },
+        })),
+      );
+    }),
+  );
+  return jobs;
+}
+
+/**
+ * Dispatches at most one batch of `service`'s outbox. Returns how many events were published
+ * (0 when there was nothing to do, or the batch failed and was scheduled for retry).
+ */
+export async function dispatchBatch(deps: DispatchDeps, service: ServiceName): Promise<number> {
+  const client = await deps.pool.connect();
+  let rows: OutboxRow[] = [];
+  try {
+    await client.query("BEGIN");
+    rows = (await client.query<OutboxRow>(claimSql(service), [deps.settings.batchSize])).rows;
+    if (rows.length === 0) {
+      await client.query("COMMIT");
+      return 0;
+    }
+    const envelopes = rows.map(toEnvelope);
+    await tracer.startActiveSpan(
+      `send outbox.${service}`,
+      {
+        kind: SpanKind.PRODUCER,
+        links: envelopes.flatMap((e) => linkFromTraceparent(e.traceparent)),
+        attributes: {
+          "messaging.system": "bullmq",
+          "messaging.operation.type": "send",
+          "messaging.operation.name": "publish",
+          "messaging.destination.name": `outbox.${service}`,
+          "messaging.batch.message_count": envelopes.length,
+        },
+      },
+      async (span) => {
+        try {
+          await appendEvents(
+            client,
+            envelopes.map((e, i) => ({
+              ...e,
+              service,
+              occurredAt: rows[i]!.occurred_at,
+              traceparent: e.traceparent ?? null,
+              correlationId: e.correlationId ?? null,
+            })),
+          );
+          const jobs = await withTimeout(enqueueDeliveries(deps, envelopes), deps.settings.publishTimeoutMs ?? 5000, "the queue backend");
+          span.setAttribute("switchyard.deliveries", jobs);
+        } catch (err) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+          throw err;
+        } finally {
+          span.end();
+        }
+      },
+    );
+    await client.query(`UPDATE "${service}".outbox SET status = 'SENT', sent_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+    await client.query("COMMIT");
+    return rows.length;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    if ((err as { code?: string }).code === "23514") forgetKnownPartitions(); // a partition went missing
+    if (rows.length > 0) await recordPublishFailure(deps, service, rows.map((r) => r.id), err as Error);
+    else throw err;
+    return 0;
+  } finally {
+    client.release();
+  }
+}
+
+/** Schedules the batch for another try with exponential backoff and jitter, or marks it FAILED at the limit. */
+async function recordPublishFailure(deps: DispatchDeps, service: ServiceName, ids: string[], err: Error): Promise<void> {
+  const { maxAttempts, backoffMs } = deps.settings;
+  const res = await deps.pool.query<{ failed: number }>(
+    `UPDATE "${service}".outbox
+        SET retry_count = retry_count + 1,
+            last_error = left($2, 2000),
+            status = CASE WHEN retry_count + 1 >= $3 THEN 'FAILED' ELSE 'PENDING' END,
+            available_at = now() + make_interval(secs => least(300, $4 / 1000.0 * power(2, retry_count)) * (0.5 + random() / 2))
+      WHERE id = ANY($1::uuid[])
+      RETURNING (status = 'FAILED')::int AS failed`,
+    [ids, `${err.name}: ${err.message}`, maxAttempts, backoffMs],
+  );
+  const failed = res.rows.reduce((n, r) => n + r.failed, 0);
+  deps.log.warn({ service, events: ids.length, failed, err: err.message }, "outbox publish failed; will retry");
+}
