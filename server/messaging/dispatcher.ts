@@ -143,6 +143,7 @@ export async function dispatchBatch(deps: DispatchDeps, service: ServiceName): P
         try {
           await appendEvents(
             client,
+            deps.pool,
             envelopes.map((e, i) => ({
               ...e,
               service,
@@ -184,7 +185,7 @@ async function recordPublishFailure(deps: DispatchDeps, service: ServiceName, id
             last_error = left($2, 2000),
             status = CASE WHEN retry_count + 1 >= $3 THEN 'FAILED' ELSE 'PENDING' END,
             available_at = now() + make_interval(secs => least(300, $4 / 1000.0 * power(2, retry_count)) * (0.5 + random() / 2))
-      WHERE id = ANY($1::uuid[])
+      WHERE id = ANY($1::uuid[]) AND status = 'PENDING' -- another dispatcher may have sent them meanwhile
       RETURNING (status = 'FAILED')::int AS failed`,
     [ids, `${err.name}: ${err.message}`, maxAttempts, backoffMs],
   );

@@ -30,10 +30,15 @@ export async function ensurePartitions(db: Queryable, from: Date, monthsAhead: n
       [`messaging.${p.name}`],
     );
     if (res.rows[0]?.exists) continue;
-    await db.query(
-      `CREATE TABLE IF NOT EXISTS messaging.${p.name} PARTITION OF messaging.event_store FOR VALUES FROM ('${p.from}') TO ('${p.to}')`,
-    );
-    created.push(p.name);
+    try {
+      await db.query(
+        `CREATE TABLE IF NOT EXISTS messaging.${p.name} PARTITION OF messaging.event_store FOR VALUES FROM ('${p.from}') TO ('${p.to}')`,
+      );
+      created.push(p.name);
+    } catch (err) {
+      // Another process created it at the same moment (IF NOT EXISTS does not cover the race).
+      if (!["42P07", "23505"].includes((err as { code?: string }).code ?? "")) throw err;
+    }
   }
   return created;
 }
@@ -81,12 +86,15 @@ export type StoredRow = {
 // Partitions this process knows exist, so the hot path does not ask the catalog every batch.
 const knownMonths = new Set<string>();
 
-/** Appends events (a re-append of the same event is ignored), creating a missing month partition first. */
-export async function appendEvents(db: Queryable, rows: StoredRow[]): Promise<void> {
+/**
+ * Appends events (a re-append of the same event is ignored). A missing month partition is created
+ * first through `ddl` — outside the caller's transaction, so it is not held for the batch's duration.
+ */
+export async function appendEvents(db: Queryable, ddl: Queryable, rows: StoredRow[]): Promise<void> {
   for (const r of rows) {
     const p = monthPartition(r.occurredAt);
     if (!knownMonths.has(p.name)) {
-      await ensurePartitions(db, r.occurredAt, 0);
+      await ensurePartitions(ddl, r.occurredAt, 0);
       knownMonths.add(p.name);
     }
   }
