@@ -31,6 +31,27 @@ export const jobs = {
     backoffMs: 2000,
     timeoutMs: 60_000,
   }),
+  "messaging.dlq-replay": defineJob({
+    queue: "messaging",
+    schema: z.object({ operationId: z.string().uuid() }),
+    attempts: 3,
+    backoffMs: 1000,
+    timeoutMs: 10 * 60_000,
+  }),
+  "messaging.event-replay": defineJob({
+    queue: "messaging",
+    schema: z.object({ operationId: z.string().uuid() }),
+    attempts: 1,
+    backoffMs: 1000,
+    timeoutMs: 60 * 60_000,
+  }),
+  "messaging.maintain": defineJob({
+    queue: "messaging",
+    schema: z.object({}),
+    attempts: 3,
+    backoffMs: 5000,
+    timeoutMs: 10 * 60_000,
+  }),
 } as const;
 
 export type JobName = keyof typeof jobs;

@@ -56,7 +56,7 @@ describe.each(["redis", "postgres"] as const)("the worker on the %s queue backen
       return row.lastSeenAt > first.lastSeenAt ? row : undefined;
     }, 5_000, "a newer heartbeat");
     expect(later.stoppedAt).toBeNull();
-    expect(later.queues).toEqual(["catalog"]);
+    expect(later.queues).toEqual(["catalog", "messaging"]);
   });
 });
 
@@ -78,7 +78,7 @@ describe("job timeouts", () => {
 
   beforeAll(async () => {
     app = await createTestApp();
-    runtime = await startWorkerRuntime(app, registry);
+    runtime = await startWorkerRuntime(app, { jobs: registry, messaging: false });
   });
 
   afterAll(async () => {

@@ -2,6 +2,9 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { UnrecoverableError, type Job } from "bullmq";
 import type { AppContext } from "@/server/app";
+import type { MessagingRegistry } from "@/server/messaging/registry";
+import { type MessagingRuntime, startMessaging } from "@/server/messaging/runtime";
+import { messagingRegistry } from "./consumers";
 import type { z } from "zod";
 import { handlers, type JobContext } from "./handlers";
 import { enqueueJob, type JobDefinition, jobs } from "./jobs";
@@ -22,19 +25,24 @@ export type JobRegistry = {
   onStart?: (app: AppContext) => Promise<void>;
 };
 
-/** The catalog refreshes on a schedule, and once when a worker starts. */
-async function scheduleCatalogSync(app: AppContext): Promise<void> {
+/** Scheduled jobs. Upserting is idempotent; the runtime repeats it so a Redis that lost its data gets them back. */
+async function upsertSchedules(app: AppContext): Promise<void> {
   await app.queues
     .queue(jobs["catalog.sync"].queue)
-    .upsertJobScheduler(
-      "catalog.sync:every",
-      { every: app.config.catalog.syncEveryMs },
-      { name: "catalog.sync", data: { trigger: "schedule" } },
-    );
-  if (app.config.catalog.syncOnStart) await enqueueJob(app.queues, "catalog.sync", { trigger: "startup" });
+    .upsertJobScheduler("catalog.sync:every", { every: app.config.catalog.syncEveryMs }, { name: "catalog.sync", data: { trigger: "schedule" } });
+  await app.queues
+    .queue(jobs["messaging.maintain"].queue)
+    .upsertJobScheduler("messaging.maintain:hourly", { every: 3_600_000 }, { name: "messaging.maintain", data: {} });
 }
 
-const defaultRegistry: JobRegistry = { jobs, handlers, onStart: scheduleCatalogSync };
+/** The catalog and the messaging housekeeping run once when a worker starts, then on their schedules. */
+async function startJobs(app: AppContext): Promise<void> {
+  await upsertSchedules(app);
+  if (app.config.catalog.syncOnStart) await enqueueJob(app.queues, "catalog.sync", { trigger: "startup" });
+  await enqueueJob(app.queues, "messaging.maintain", {});
+}
+
+const defaultRegistry: JobRegistry = { jobs, handlers, onStart: startJobs };
 
 /** Runs one job: checks its name and payload, then its handler under the catalog's timeout. */
 export async function processJob(app: AppContext, job: Job, registry: JobRegistry = defaultRegistry): Promise<unknown> {
@@ -70,13 +78,17 @@ export async function processJob(app: AppContext, job: Job, registry: JobRegistr
   }
 }
 
-export type WorkerRuntime = { id: string; stop(): Promise<void> };
+export type WorkerRuntime = { id: string; messaging: MessagingRuntime | undefined; stop(): Promise<void> };
 
 /**
  * Starts the worker side of a process: one BullMQ worker per queue in the job catalog, the scheduled
  * jobs, a start-up catalog sync and a heartbeat row that /api/health reads.
  */
-export async function startWorkerRuntime(app: AppContext, registry: JobRegistry = defaultRegistry): Promise<WorkerRuntime> {
+export async function startWorkerRuntime(
+  app: AppContext,
+  opts: { jobs?: JobRegistry; messaging?: MessagingRegistry | false } = {},
+): Promise<WorkerRuntime> {
+  const registry = opts.jobs ?? defaultRegistry;
   const queueNames = [...new Set(Object.values(registry.jobs).map((j) => j.queue))];
   const id = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const now = new Date();
@@ -97,12 +109,18 @@ export async function startWorkerRuntime(app: AppContext, registry: JobRegistry 
   });
 
   await registry.onStart?.(app);
+  const reschedule = registry === defaultRegistry ? setInterval(() => void upsertSchedules(app).catch(() => {}), 60_000) : undefined;
+  reschedule?.unref();
+  const messaging = opts.messaging === false ? undefined : await startMessaging(app, opts.messaging ?? messagingRegistry);
   app.log.info({ workerId: id, queues: queueNames, backend: app.queues.description }, "worker started");
 
   return {
     id,
+    messaging,
     async stop() {
       clearInterval(beat);
+      clearInterval(reschedule);
+      await messaging?.stop();
       await Promise.allSettled(workers.map((w) => w.close()));
       await app.db.portal.workerHeartbeat
         .update({ where: { id }, data: { stoppedAt: new Date(), lastSeenAt: new Date() } })

@@ -58,9 +58,9 @@ describe("per-service migrations", () => {
       "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('auth','catalog','portal') ORDER BY 1, 2",
     );
     expect(tables.map((t) => `${t.table_schema}.${t.table_name}`)).toEqual([
-      "auth._prisma_migrations", "auth.memberships", "auth.teams", "auth.users",
+      "auth._prisma_migrations", "auth.inbox", "auth.memberships", "auth.outbox", "auth.teams", "auth.users",
       "catalog._prisma_migrations", "catalog.entities", "catalog.relations", "catalog.sync_runs",
-      "portal._prisma_migrations", "portal.worker_heartbeats",
+      "portal._prisma_migrations", "portal.idempotency_keys", "portal.worker_heartbeats",
     ]);
   });
 
@@ -91,7 +91,7 @@ model Widget {
     const result = await migrateDatabase(url, { rootDir: tmpRoot, schemas: ["templates"] });
     expect(result).toEqual([{ schema: "templates", applied: ["20300102030405_add_widgets"] }]);
     const rows = await query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'templates'");
-    expect(rows.map((r) => r.table_name).sort()).toEqual(["_prisma_migrations", "widgets"]);
+    expect(rows.map((r) => r.table_name).sort()).toEqual(["_prisma_migrations", "inbox", "outbox", "widgets"]);
   });
 
   it("refuses a migration name that is not lowercase_with_underscores", async () => {

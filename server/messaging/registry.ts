@@ -57,6 +57,7 @@ const CONSUMER_NAME = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;
 export function buildSubscriptions(registry: MessagingRegistry): {
   consumer(name: string): ConsumerDefinition | undefined;
   subscribers(eventType: string): ConsumerDefinition[];
+  names(): string[];
 } {
   const byName = new Map<string, ConsumerDefinition>();
   const byType = new Map<string, ConsumerDefinition[]>();
@@ -66,7 +67,7 @@ export function buildSubscriptions(registry: MessagingRegistry): {
     byName.set(c.name, c);
     for (const t of new Set(c.eventTypes)) byType.set(t, [...(byType.get(t) ?? []), c]);
   }
-  return { consumer: (name) => byName.get(name), subscribers: (t) => byType.get(t) ?? [] };
+  return { consumer: (name) => byName.get(name), subscribers: (t) => byType.get(t) ?? [], names: () => [...byName.keys()] };
 }
 
 /** The BullMQ queue a consumer reads: one queue per consumer. */

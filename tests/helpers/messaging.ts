@@ -13,7 +13,8 @@ export async function createEffectTables(app: TestApp): Promise<void> {
     CREATE TABLE IF NOT EXISTS analytics.test_effects (
       id bigserial PRIMARY KEY, consumer text NOT NULL, event_id uuid NOT NULL, aggregate_id text NOT NULL,
       aggregate_version int NOT NULL, delivery text NOT NULL, title text);
-    CREATE TABLE IF NOT EXISTS analytics.test_projection (aggregate_id text PRIMARY KEY, version int NOT NULL, title text);`);
+    CREATE TABLE IF NOT EXISTS analytics.test_projection (aggregate_id text PRIMARY KEY, version int NOT NULL, title text);
+    CREATE TABLE IF NOT EXISTS analytics.test_broken (aggregate_id text PRIMARY KEY);`);
 }
 
 export type EffectRow = { consumer: string; event_id: string; aggregate_id: string; aggregate_version: number; delivery: string; title: string | null };
@@ -31,7 +32,8 @@ export async function effects(app: TestApp, consumer?: string): Promise<EffectRo
 /**
  * A consumer that logs each effect and keeps a version-aware projection. Payload `{ fail: n }` makes
  * it throw on the first n deliveries of that event (counted outside the rolled-back transaction);
- * `{ poison: true }` makes it throw a PoisonMessageError.
+ * `{ poison: true }` makes it throw a PoisonMessageError; an aggregate listed in `analytics.test_broken`
+ * fails every delivery until it is removed from there.
  */
 export function effectConsumer(name = "analytics.test", opts: Partial<ConsumerDefinition> = {}): ConsumerDefinition {
   const failures = new Map<string, number>();
@@ -46,6 +48,8 @@ export function effectConsumer(name = "analytics.test", opts: Partial<ConsumerDe
     async handle({ tx, envelope, delivery }) {
       const p = envelope.payload as { title?: string; fail?: number; poison?: boolean };
       if (p.poison) throw new PoisonMessageError("this event can never be applied");
+      const broken = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM analytics.test_broken WHERE aggregate_id = $1`, envelope.aggregateId);
+      if (broken.length > 0) throw new Error(`aggregate ${envelope.aggregateId} is marked broken`);
       if (p.fail) {
         const seen = failures.get(envelope.eventId) ?? 0;
         if (seen < p.fail) {
