@@ -5,7 +5,6 @@ import { z } from "zod";
 import type { Logger } from "../logger";
 import type { AnyWorker, QueueBackend } from "../queue/backend";
 import { recordDeadLetter } from "./dead-letters/record";
-import type { DeliveryJob } from "./dispatcher";
 import { Envelope, type ServiceName } from "./envelope";
 import { createGroupCommitter } from "./group-commit";
 import { type ConsumerDefinition, consumerQueue, type MessagingRegistry, type TransactionalClient } from "./registry";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { DOMAIN_SCHEMAS } from "../db/schemas";
+import { type DOMAIN_SCHEMAS } from "../db/schemas";
 
 /**
  * The envelope every domain event travels in (ARCHITECTURE.md, "How a domain event travels").
