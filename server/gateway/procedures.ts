@@ -1,12 +1,13 @@
 import { t } from "../trpc/init";
 import { authenticate, requirePrincipal, requireRole } from "./auth";
+import { idempotency } from "./idempotency";
 import { requestLogging } from "./logging";
 import { traceContext } from "./tracing";
 
 /**
  * The gateway's middleware chain, in front of every procedure:
- *   trace context -> authentication -> request logging -> [rate limiting] -> [idempotency] -> procedure
- * Logging follows authentication so each line names the caller; rate limiting and idempotency plug in
+ *   trace context -> authentication -> request logging -> [rate limiting] -> idempotency -> procedure
+ * Logging follows authentication so each line names the caller; rate limiting and idempotency come
  * after logging (they are keyed by principal, and their refusals are logged).
  */
 const gateway = t.procedure.use(traceContext).use(authenticate).use(requestLogging);
@@ -15,7 +16,9 @@ const gateway = t.procedure.use(traceContext).use(authenticate).use(requestLoggi
 export const publicProcedure = gateway;
 /** Signed-in callers. */
 export const protectedProcedure = gateway.use(requirePrincipal);
-/** Signed-in engineers and admins (changes to shared state). */
-export const engineerProcedure = gateway.use(requireRole("engineer"));
+/** Signed-in engineers and admins (changes to shared state); an Idempotency-Key is honoured if sent. */
+export const engineerProcedure = gateway.use(requireRole("engineer")).use(idempotency({ required: false }));
+/** Engineer mutations that must carry an Idempotency-Key (400 without one). */
+export const idempotentEngineerProcedure = gateway.use(requireRole("engineer")).use(idempotency({ required: true }));
 /** Signed-in admins. */
 export const adminProcedure = gateway.use(requireRole("admin"));

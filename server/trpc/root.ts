@@ -1,11 +1,13 @@
 import { authRouter } from "@/services/auth/router";
 import { catalogRouter } from "@/services/catalog/router";
+import { messagingRouter } from "@/services/messaging/router";
 import { createCallerFactory, router } from "./init";
 
 /** Every service's procedures, under one router. */
 export const appRouter = router({
   auth: authRouter,
   catalog: catalogRouter,
+  messaging: messagingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { idempotent } from "@/server/gateway/idempotency";
 import { engineerProcedure, protectedProcedure } from "@/server/gateway/procedures";
 import { router } from "@/server/trpc/init";
 import { getTeamsBySlug } from "@/services/auth/teams";
@@ -39,8 +40,10 @@ export const catalogRouter = router({
     .input(z.object({ limit: z.number().int().min(1).max(50).default(10) }).default({ limit: 10 }))
     .query(({ ctx, input }) => listSyncRuns(ctx.app.db.catalog, input.limit)),
 
-  refresh: engineerProcedure.mutation(async ({ ctx }) => {
-    const jobId = await enqueueJob(ctx.app.queues, "catalog.sync", { trigger: "manual", requestedBy: ctx.principal.userId });
-    return { jobId };
-  }),
+  refresh: engineerProcedure.mutation(
+    idempotent(async ({ ctx }) => {
+      const jobId = await enqueueJob(ctx.app.queues, "catalog.sync", { trigger: "manual", requestedBy: ctx.principal.userId });
+      return { jobId };
+    }),
+  ),
 });
