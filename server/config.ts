@@ -49,6 +49,7 @@ const EnvSchema = z
     OUTBOX_SENT_RETENTION_HOURS: z.coerce.number().min(0).default(168),
     EVENT_STORE_RETENTION_MONTHS: z.coerce.number().int().min(1).default(13),
     EVENT_STORE_MONTHS_AHEAD: z.coerce.number().int().min(0).max(24).default(2),
+    CONSUMER_LOCK_MS: z.coerce.number().int().min(500).default(30000),
     REDELIVERY_EVERY_MS: z.coerce.number().int().min(100).default(15000),
     REDELIVERY_GRACE_MS: z.coerce.number().int().min(0).default(10000),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().min(0.001).default(24),
@@ -117,6 +118,8 @@ export type Config = {
     eventStoreMonthsAhead: number;
     redeliveryEveryMs: number;
     redeliveryGraceMs: number;
+    /** How long a consumer's job lock lasts; a job held by a dead process is retried after it lapses. */
+    consumerLockMs: number;
   };
   idempotencyTtlHours: number;
   /** Ports for the start command's embedded PostgreSQL and redis-server (used only when their URLs are unset). */
@@ -191,6 +194,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       eventStoreMonthsAhead: e.EVENT_STORE_MONTHS_AHEAD,
       redeliveryEveryMs: e.REDELIVERY_EVERY_MS,
       redeliveryGraceMs: e.REDELIVERY_GRACE_MS,
+      consumerLockMs: e.CONSUMER_LOCK_MS,
     },
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
     embedded: { pgPort: e.EMBEDDED_PG_PORT, redisPort: e.EMBEDDED_REDIS_PORT },

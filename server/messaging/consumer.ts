@@ -30,6 +30,8 @@ export type ConsumerDeps = {
   queues: QueueBackend;
   clients: Record<ServiceName, TransactionalClient>;
   log: Logger;
+  /** Job lock; a job whose process died is found stalled and retried after this (default 30 s). */
+  lockMs?: number;
 };
 
 function issues(err: z.ZodError): string {
@@ -116,7 +118,14 @@ export function startConsumers(deps: ConsumerDeps, registry: MessagingRegistry):
     const worker = deps.queues.worker(
       consumerQueue(consumer.name),
       (job) => processDelivery(deps, consumer, committer, job),
-      { concurrency: consumer.concurrency ?? 64, traced: false },
+      {
+        concurrency: consumer.concurrency ?? 64,
+        traced: false,
+        lockDuration: deps.lockMs ?? 30_000,
+        stalledInterval: deps.lockMs ?? 30_000,
+        // A job that stalls again goes to failed (and is removed); the redelivery sweep brings it back.
+        maxStalledCount: 2,
+      },
     );
     worker.on("error", (err) => deps.log.error({ err, consumer: consumer.name }, "consumer worker error"));
     return { worker, committer };
