@@ -126,6 +126,9 @@ describe("Redis losing its data (FLUSHALL) mid-stream", () => {
       await producing;
       await eventually(async () => (await effectCounts(app, consumer.name)).distinct === 4000, 60_000, "all 4,000 effects");
       expect(await effectCounts(app, consumer.name)).toEqual({ rows: 4000, distinct: 4000 });
+      // The flush did lose queued deliveries, and the sweep is what brought them back.
+      const redelivered = app.logs.lines.filter((l) => l.msg === "redelivered events missing from the consumer's inbox");
+      expect(redelivered.reduce((n, l) => n + (l.events as number), 0)).toBeGreaterThan(0);
       const unsent = await app.pool.query(`SELECT count(*)::int AS n FROM templates.outbox WHERE status <> 'SENT'`);
       expect(unsent.rows[0].n).toBe(0);
     } finally {
