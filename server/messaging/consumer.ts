@@ -8,6 +8,7 @@ import { recordDeadLetter } from "./dead-letters/record";
 import { Envelope, type ServiceName } from "./envelope";
 import { createGroupCommitter } from "./group-commit";
 import { type ConsumerDefinition, consumerQueue, type MessagingRegistry, type TransactionalClient } from "./registry";
+import { consumerClient } from "./sql-tx";
 import { contextFromTraceparent, linkFromTraceparent, tracer } from "./tracing";
 
 /** Throw from a handler for a message that can never succeed: it becomes a dead letter at once. */
@@ -114,12 +115,14 @@ export type ConsumerRuntime = { stop(): Promise<void>; workers: AnyWorker[] };
 /** Starts one BullMQ worker per declared consumer, each applying its deliveries through group commit. */
 export function startConsumers(deps: ConsumerDeps, registry: MessagingRegistry): ConsumerRuntime {
   const runs = registry.consumers.map((consumer) => {
-    const committer = createGroupCommitter(consumer, deps.clients[consumer.service], deps.log.child({ consumer: consumer.name }));
+    const committer = createGroupCommitter(consumer, consumerClient(consumer, deps.pool, deps.clients), deps.log.child({ consumer: consumer.name }));
     const worker = deps.queues.worker(
       consumerQueue(consumer.name),
       (job) => processDelivery(deps, consumer, committer, job),
       {
-        concurrency: consumer.concurrency ?? 64,
+        // Jobs wait for their group commit, so many in flight means larger, cheaper batches; past ~100
+        // BullMQ's own tail latency grows (bench:outbox: p99 58 ms at 100, 293 ms at 200).
+        concurrency: consumer.concurrency ?? 100,
         traced: false,
         lockDuration: deps.lockMs ?? 30_000,
         stalledInterval: deps.lockMs ?? 30_000,

@@ -5,6 +5,7 @@ import type { QueueBackend } from "../queue/backend";
 import type { DeliveryJob } from "./dispatcher";
 import type { Envelope, ServiceName } from "./envelope";
 import { type buildSubscriptions, consumerQueue, type TransactionalClient } from "./registry";
+import { consumerClient } from "./sql-tx";
 
 /**
  * Event-store replay: re-delivers the events of chosen types since a time to one consumer, to rebuild
@@ -68,7 +69,7 @@ export async function runEventReplay(
       [p.eventTypes, since, until],
     );
     await deps.db.operation.update({ where: { id: operationId }, data: { total: Number(count.rows[0]!.n) } });
-    if (p.reset) await deps.clients[consumer.service].$transaction((tx) => consumer.reset!(tx));
+    if (p.reset) await consumerClient(consumer, deps.pool, deps.clients).$transaction((tx) => consumer.reset!(tx));
 
     const queue = deps.queues.queue(consumerQueue(consumer.name), { traced: false });
     let after: { at: Date; id: string } = { at: new Date(since.getTime() - 1), id: "00000000-0000-0000-0000-000000000000" };

@@ -99,9 +99,11 @@ export async function appendEvents(db: Queryable, ddl: Queryable, rows: StoredRo
     }
   }
   await db.query(
+    // published_at is the wall clock at insert (not the transaction's start), so an aggregate's events are
+    // stamped in the order they were published even when two dispatchers' transactions overlap.
     `INSERT INTO messaging.event_store
-       (event_id, event_type, version, service, aggregate_id, aggregate_version, occurred_at, payload, traceparent, correlation_id)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::text[])
+       (event_id, event_type, version, service, aggregate_id, aggregate_version, occurred_at, payload, traceparent, correlation_id, published_at)
+     SELECT *, clock_timestamp() FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::text[])
      ON CONFLICT DO NOTHING`,
     [
       rows.map((r) => r.eventId),

@@ -22,6 +22,12 @@ export type ConsumeContext<Tx extends SqlTx = SqlTx> = {
   log: Logger;
 };
 
+export type BatchContext<Tx extends SqlTx = SqlTx> = {
+  tx: Tx;
+  deliveries: { envelope: Envelope; delivery: string }[];
+  log: Logger;
+};
+
 /**
  * A consumer, declared in code: which event types it subscribes to, whose schema holds its inbox
  * (its own service's), and its effect. Payload schemas, when given, turn an invalid payload into a
@@ -34,9 +40,19 @@ export type ConsumerDefinition<Tx extends SqlTx = SqlTx> = {
   eventTypes: string[];
   payloads?: Record<string, z.ZodType>;
   handle(ctx: ConsumeContext<Tx>): Promise<void>;
+  /**
+   * Optional: applies several deliveries at once (multi-row writes) for throughput. Used instead of
+   * `handle` when present; it must have the same effect as calling `handle` for each, in order.
+   */
+  handleBatch?(ctx: BatchContext<Tx>): Promise<void>;
+  /**
+   * "prisma" (default): `tx` is the service's Prisma transaction client. "sql": `tx` offers raw SQL
+   * only, on a plain `pg` transaction — cheaper, for high-volume read models written in SQL.
+   */
+  transaction?: "prisma" | "sql";
   /** Clears the consumer's read model before an event-store replay rebuilds it. */
   reset?(tx: Tx): Promise<void>;
-  /** Jobs processed at once by one worker process (default 64). */
+  /** Jobs processed at once by one worker process (default 100). */
   concurrency?: number;
   /** Deliveries before the message becomes a dead letter (default 5). */
   attempts?: number;

@@ -4,7 +4,7 @@ import { type ConsumerRuntime, startConsumers } from "./consumer";
 import { type DispatcherLoop, startDispatcherLoop } from "./dispatcher-loop";
 import type { ServiceName } from "./envelope";
 import { ensurePartitions } from "./event-store";
-import { redeliverMissing } from "./redelivery";
+import { redeliverMissing, registerCursors } from "./redelivery";
 import { buildSubscriptions, type MessagingRegistry, type TransactionalClient } from "./registry";
 
 export type MessagingRuntime = {
@@ -34,6 +34,7 @@ export async function startMessaging(
   const m = app.config.messaging;
   const subscriptions = buildSubscriptions(registry);
   await ensurePartitions(app.pool, new Date(), m.eventStoreMonthsAhead);
+  await registerCursors(app.pool, registry.consumers);
 
   const dispatcher = dispatch
     ? await startDispatcherLoop(
@@ -58,10 +59,13 @@ export async function startMessaging(
     }
     return n;
   };
-  let sweeping: Promise<unknown> = Promise.resolve();
+  let sweeping: Promise<unknown> | undefined;
   const timer = sweep
     ? setInterval(() => {
-        sweeping = sweepAll().catch((err: unknown) => app.log.error({ err }, "redelivery sweep failed"));
+        // Never two sweeps at once in a process: a slow one is not piled onto.
+        sweeping ??= sweepAll()
+          .catch((err: unknown) => app.log.error({ err }, "redelivery sweep failed"))
+          .finally(() => (sweeping = undefined));
       }, m.redeliveryEveryMs)
     : undefined;
   timer?.unref();

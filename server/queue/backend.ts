@@ -49,8 +49,15 @@ export function createQueueBackend(cfg: QueueBackendConfig): QueueBackend {
     const redis = (connection = new Redis(cfg.url, { maxRetriesPerRequest: null, lazyConnect: false }));
     redis.on("error", () => {}); // reconnects by itself; health reports the outage
     makeQueue = (name, traced) => new Queue(name, { connection: redis, prefix: cfg.prefix, ...tel(traced) });
-    makeWorker = (name, processor, { traced, ...settings }) =>
-      new Worker(name, processor, { connection: redis, prefix: cfg.prefix, ...tel(traced), ...settings });
+    // Each worker gets connections of its own: on the shared one its job traffic would queue up
+    // behind (and in front of) every producer's commands.
+    makeWorker = (name, processor, { traced, ...settings }) => {
+      const own = redis.duplicate();
+      own.on("error", () => {});
+      const w = new Worker(name, processor, { connection: own, prefix: cfg.prefix, ...tel(traced), ...settings });
+      w.on("closed", () => own.disconnect());
+      return w;
+    };
     description = `redis ${redactUrl(cfg.url)} (key prefix "${cfg.prefix}")`;
   } else {
     const pgConnection = { connectionString: cfg.connectionString, schema: cfg.schema, migrate: true, max: 4 };

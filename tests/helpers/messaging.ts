@@ -1,6 +1,5 @@
 import type { TestApp } from "./test-app";
-import { defineConsumer, type ConsumerDefinition, type SqlTx } from "@/server/messaging/registry";
-import { upsertIfNewer } from "@/server/messaging/read-model";
+import { type BatchContext, defineConsumer, type ConsumerDefinition, type SqlTx } from "@/server/messaging/registry";
 import { PoisonMessageError } from "@/server/messaging/consumer";
 import { z } from "zod";
 
@@ -12,7 +11,7 @@ export async function createEffectTables(app: TestApp): Promise<void> {
   await app.pool.query(`
     CREATE TABLE IF NOT EXISTS analytics.test_effects (
       id bigserial PRIMARY KEY, consumer text NOT NULL, event_id uuid NOT NULL, aggregate_id text NOT NULL,
-      aggregate_version int NOT NULL, delivery text NOT NULL, title text);
+      aggregate_version int NOT NULL, delivery text NOT NULL, title text, applied_at timestamptz NOT NULL DEFAULT clock_timestamp());
     CREATE TABLE IF NOT EXISTS analytics.test_projection (aggregate_id text PRIMARY KEY, version int NOT NULL, title text);
     CREATE TABLE IF NOT EXISTS analytics.test_broken (aggregate_id text PRIMARY KEY);`);
 }
@@ -44,12 +43,27 @@ export function effectConsumer(name = "analytics.test", opts: Partial<ConsumerDe
     payloads: { [TEMPLATE_PUBLISHED]: z.object({ title: z.string(), templateId: z.string().uuid() }) },
     attempts: 3,
     backoffMs: 20,
+    transaction: "sql",
     ...opts,
-    async handle({ tx, envelope, delivery }) {
-      const p = envelope.payload as { title?: string; fail?: number; poison?: boolean };
+    async handle({ tx, envelope, delivery, log }) {
+      await applyBatch({ tx, deliveries: [{ envelope, delivery }], log });
+    },
+    handleBatch: (ctx) => applyBatch(ctx),
+    async reset(tx) {
+      await tx.$executeRawUnsafe(`DELETE FROM analytics.test_projection`);
+    },
+  });
+
+  // Multi-row writes, as a high-throughput read model would do; same effect as one call per event.
+  async function applyBatch({ tx, deliveries }: BatchContext<SqlTx>): Promise<void> {
+    const aggregates = [...new Set(deliveries.map((d) => d.envelope.aggregateId))];
+    const broken = new Set(
+      (await tx.$queryRawUnsafe<{ aggregate_id: string }[]>(`SELECT aggregate_id FROM analytics.test_broken WHERE aggregate_id = ANY($1)`, aggregates)).map((r) => r.aggregate_id),
+    );
+    for (const { envelope } of deliveries) {
+      const p = envelope.payload as { fail?: number; poison?: boolean };
       if (p.poison) throw new PoisonMessageError("this event can never be applied");
-      const broken = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM analytics.test_broken WHERE aggregate_id = $1`, envelope.aggregateId);
-      if (broken.length > 0) throw new Error(`aggregate ${envelope.aggregateId} is marked broken`);
+      if (broken.has(envelope.aggregateId)) throw new Error(`aggregate ${envelope.aggregateId} is marked broken`);
       if (p.fail) {
         const seen = failures.get(envelope.eventId) ?? 0;
         if (seen < p.fail) {
@@ -57,14 +71,27 @@ export function effectConsumer(name = "analytics.test", opts: Partial<ConsumerDe
           throw new Error(`simulated failure ${seen + 1} of ${p.fail} for ${envelope.eventId}`);
         }
       }
-      await tx.$executeRawUnsafe(
-        `INSERT INTO analytics.test_effects (consumer, event_id, aggregate_id, aggregate_version, delivery, title) VALUES ($1, $2, $3, $4, $5, $6)`,
-        name, envelope.eventId, envelope.aggregateId, envelope.aggregateVersion, delivery, p.title ?? null,
-      );
-      await upsertIfNewer(tx, "analytics.test_projection", { aggregateId: envelope.aggregateId, version: envelope.aggregateVersion, values: { title: p.title ?? null } });
-    },
-    async reset(tx) {
-      await tx.$executeRawUnsafe(`DELETE FROM analytics.test_projection`);
-    },
-  });
+    }
+    const title = (d: (typeof deliveries)[number]) => ((d.envelope.payload as { title?: string }).title ?? null);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO analytics.test_effects (consumer, event_id, aggregate_id, aggregate_version, delivery, title)
+       SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[])`,
+      name,
+      deliveries.map((d) => d.envelope.eventId),
+      deliveries.map((d) => d.envelope.aggregateId),
+      deliveries.map((d) => d.envelope.aggregateVersion),
+      deliveries.map((d) => d.delivery),
+      deliveries.map(title),
+    );
+    // The newest version per aggregate wins; an older one never overwrites a newer one.
+    await tx.$executeRawUnsafe(
+      `INSERT INTO analytics.test_projection (aggregate_id, version, title)
+       SELECT DISTINCT ON (a) a, v, t FROM unnest($1::text[], $2::int[], $3::text[]) AS x(a, v, t) ORDER BY a, v DESC
+       ON CONFLICT (aggregate_id) DO UPDATE SET version = EXCLUDED.version, title = EXCLUDED.title
+       WHERE test_projection.version < EXCLUDED.version`,
+      deliveries.map((d) => d.envelope.aggregateId),
+      deliveries.map((d) => d.envelope.aggregateVersion),
+      deliveries.map(title),
+    );
+  }
 }

@@ -9,10 +9,12 @@ import { startMessaging } from "../../server/messaging/runtime";
 import { effectConsumer } from "../helpers/messaging";
 
 const name = process.env.CONSUMER_NAME ?? "analytics.test";
+const concurrency = process.env.CONSUMER_CONCURRENCY ? Number(process.env.CONSUMER_CONCURRENCY) : undefined;
 const config = parseConfig({ ...process.env, NODE_ENV: "test", OTEL_SDK_DISABLED: "true", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" });
 const app = createAppContext(config, "test-consumer");
-const runtime = await startMessaging(app, { consumers: [effectConsumer(name, { concurrency: Number(process.env.CONSUMER_CONCURRENCY ?? 64) })] }, {
+const runtime = await startMessaging(app, { consumers: [effectConsumer(name, concurrency ? { concurrency } : {})] }, {
   dispatch: process.env.DISPATCH === "true",
+  consume: process.env.NO_CONSUME !== "1",
   sweep: process.env.SWEEP === "true",
 });
 console.log("consumer ready");
