@@ -76,7 +76,7 @@ async function main(): Promise<number> {
     const ids = Array.from({ length: AGGREGATES }, () => randomUUID());
     const version = new Map<string, number>();
     for (let i = 0; i < N; i += 50) {
-      const batch: NewEvent[] = Array.from({ length: Math.min(50, N - i) }, (_, j) => {
+      const batch: NewEvent[] = Array.from({ length: Math.min(50, N - i) }, () => {
         const a = ids[Math.floor(Math.random() * AGGREGATES)]!;
         const v = (version.get(a) ?? 0) + 1;
         version.set(a, v);
