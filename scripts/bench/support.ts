@@ -18,9 +18,13 @@ export async function freshDatabase(adminUrl: string, name: string): Promise<str
   return url;
 }
 
-/** Starts a child process (node + tsx) and resolves once it prints `ready`. */
+/**
+ * Starts a child process (node + tsx) and resolves once it prints `ready`. With BENCH_CPU_PROF=<dir>
+ * each child writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+ */
 export function startChild(script: string, env: Record<string, string>, ready = "ready"): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, "--import", "tsx", script], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (d: Buffer) => d.toString().includes(ready) && resolve(child));
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));

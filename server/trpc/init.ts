@@ -1,10 +1,14 @@
 import { initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
+import type { ProcedureMeta } from "../rest/meta";
 import type { TRPCContext } from "./context";
 
-/** tRPC, once. Validation failures carry zod's flattened issues so clients can say what was wrong. */
-export const t = initTRPC.context<TRPCContext>().create({
+/**
+ * tRPC, once. Validation failures carry zod's flattened issues so clients can say what was wrong.
+ * Procedures may declare `meta({ rest })` to be served as public REST too (server/rest/).
+ */
+export const t = initTRPC.context<TRPCContext>().meta<ProcedureMeta>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     return {

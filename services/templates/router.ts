@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { engineerProcedure, protectedProcedure } from "@/server/gateway/procedures";
+import type { TRPCContext } from "@/server/trpc/context";
+import { router } from "@/server/trpc/init";
+import { createModule, getModule, listModules, updateModule } from "./modules";
+import {
+  CreateModuleInput,
+  CreateTemplateInput,
+  DeprecateTemplateInput,
+  ListTemplatesInput,
+  ModuleView,
+  TemplateDetail,
+  TemplatePage,
+  UpdateModuleInput,
+  UpdateTemplateInput,
+} from "./schemas";
+import { createTemplate, deprecateTemplate, getTemplate, listTemplates, updateTemplate } from "./templates";
+
+/** The chain of events a request starts is tied together by this id (a caller's, or the request's). */
+const correlation = (ctx: TRPCContext) => ctx.headers.get("x-correlation-id") ?? ctx.requestId;
+const actor = (ctx: TRPCContext) => ctx.principal!.userId;
+
+const example = {
+  slug: "incident-postmortem",
+  title: "Incident postmortem",
+  description: "Blameless review of an incident",
+  body: "# {{title}}\n\nImpact: {{impact}}\n\n{{> action-items}}",
+  variables: [
+    { name: "title", type: "string", required: true, description: "Incident title" },
+    { name: "impact", type: "text", required: true, description: "Who was affected, for how long" },
+  ],
+};
+
+/** Templates and modules: tRPC procedures, also served as REST under /api/v1 (thin over the domain functions). */
+export const templatesRouter = router({
+  list: protectedProcedure
+    .meta({ rest: { method: "GET", path: "/templates", summary: "List templates", tags: ["templates"] } })
+    .input(ListTemplatesInput)
+    .output(TemplatePage)
+    .query(({ ctx, input }) => listTemplates(ctx.app.db.templates, input)),
+
+  get: protectedProcedure
+    .meta({ rest: { method: "GET", path: "/templates/{id}", summary: "Get a template with its current or a chosen version", tags: ["templates"] } })
+    .input(z.object({ id: z.string().min(1).describe("The template's id or slug"), version: z.number().int().min(1).optional() }))
+    .output(TemplateDetail)
+    .query(({ ctx, input }) => getTemplate(ctx.app.db.templates, input.id, input.version)),
+
+  create: engineerProcedure
+    .meta({ rest: { method: "POST", path: "/templates", summary: "Create a draft template", tags: ["templates"], successStatus: 201, examples: { input: example } } })
+    .input(CreateTemplateInput)
+    .output(TemplateDetail)
+    .mutation(({ ctx, input }) => createTemplate(ctx.app.db.templates, input, actor(ctx), correlation(ctx))),
+
+  update: engineerProcedure
+    .meta({ rest: { method: "PATCH", path: "/templates/{id}", summary: "Change a template (content changes make a new version)", tags: ["templates"] } })
+    .input(UpdateTemplateInput)
+    .output(TemplateDetail)
+    .mutation(({ ctx, input }) => updateTemplate(ctx.app.db.templates, input, actor(ctx), correlation(ctx))),
+
+  deprecate: engineerProcedure
+    .meta({ rest: { method: "POST", path: "/templates/{id}/deprecate", summary: "Deprecate a published template, with a sunset date", tags: ["templates"] } })
+    .input(DeprecateTemplateInput)
+    .output(TemplateDetail)
+    .mutation(({ ctx, input }) => deprecateTemplate(ctx.app.db.templates, input, correlation(ctx))),
+
+  modules: router({
+    list: protectedProcedure
+      .meta({ rest: { method: "GET", path: "/modules", summary: "List reusable modules", tags: ["modules"] } })
+      .input(z.object({}))
+      .output(z.array(ModuleView))
+      .query(({ ctx }) => listModules(ctx.app.db.templates)),
+    get: protectedProcedure
+      .meta({ rest: { method: "GET", path: "/modules/{id}", summary: "Get a module", tags: ["modules"] } })
+      .input(z.object({ id: z.string().min(1).describe("The module's id or slug") }))
+      .output(ModuleView)
+      .query(({ ctx, input }) => getModule(ctx.app.db.templates, input.id)),
+    create: engineerProcedure
+      .meta({ rest: { method: "POST", path: "/modules", summary: "Create a module", tags: ["modules"], successStatus: 201 } })
+      .input(CreateModuleInput)
+      .output(ModuleView)
+      .mutation(({ ctx, input }) => createModule(ctx.app.db.templates, input, actor(ctx))),
+    update: engineerProcedure
+      .meta({ rest: { method: "PATCH", path: "/modules/{id}", summary: "Change a module", tags: ["modules"] } })
+      .input(UpdateModuleInput)
+      .output(ModuleView)
+      .mutation(({ ctx, input }) => updateModule(ctx.app.db.templates, input)),
+  }),
+});
