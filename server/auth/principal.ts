@@ -5,7 +5,8 @@ export type Principal = {
   name: string;
   roles: string[];
   teams: { slug: string; name: string; role: string }[];
-  source: "clerk" | "dev";
+  /** How the caller was identified; "service" for a service calling another in-process (server/service-calls.ts). */
+  source: "clerk" | "dev" | "service";
 };
 
 export const ROLES = ["viewer", "engineer", "admin"] as const;
