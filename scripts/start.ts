@@ -103,6 +103,8 @@ async function main(): Promise<void> {
       env.NODE_ENV = "production";
       // The demo portal signs in with seeded users; production deployments leave DEV_LOGIN unset.
       env.DEV_LOGIN ??= "true";
+      // ... and lets the demo inject a few poison messages for the DLQ console to show.
+      env.CHAOS_ENABLED ??= "true";
       env.SESSION_SECRET ??= sessionSecret(config.dataDir);
     }
     env.NEXT_TELEMETRY_DISABLED = "1";
@@ -142,6 +144,11 @@ async function main(): Promise<void> {
     const { countCatalogServices } = await import("./lib/seed");
     await waitFor("the catalog to load", 60_000, async () => (await countCatalogServices(runConfig)) > 0, alive);
     say(`Ready: ${base}  (sign in as any seeded user${runConfig.devLoginEnabled ? "" : " via Clerk"}; Ctrl-C stops)`);
+    if (runConfig.demoTraffic && runConfig.devLoginEnabled) {
+      say("Demo traffic: templates, publications, assets, projects, generations and a few failures, through the gateway (DEMO_TRAFFIC=false turns it off)");
+      const { runDemoTraffic } = await import("./lib/traffic");
+      void runDemoTraffic(base, { log: (line) => say(`demo traffic: ${line}`) }).catch((err: unknown) => say(`demo traffic stopped: ${(err as Error).message}`));
+    }
   } catch (err) {
     console.error(`[switchyard] ${err instanceof ConfigError ? err.message : (err as Error).message}`);
     await shutdown(1);

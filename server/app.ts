@@ -5,6 +5,7 @@ import { createAnalyticsDb, type AnalyticsDb } from "@/services/analytics/db";
 import { createAssetsDb, type AssetsDb } from "@/services/assets/db";
 import { createAuthDb, type AuthDb } from "@/services/auth/db";
 import { createCatalogDb, type CatalogDb } from "@/services/catalog/db";
+import { createContractsDb, type ContractsDb } from "@/services/contracts/db";
 import { createProjectsDb, type ProjectsDb } from "@/services/projects/db";
 import { createTemplatesDb, type TemplatesDb } from "@/services/templates/db";
 import { type Config, getConfig, requireDatabaseUrl, requireQueue } from "./config";
@@ -30,6 +31,7 @@ export type AppContext = {
     assets: AssetsDb;
     analytics: AnalyticsDb;
     catalog: CatalogDb;
+    contracts: ContractsDb;
     portal: PortalDb;
     messaging: MessagingDb;
   };
@@ -52,6 +54,7 @@ export function createAppContext(
     assets: createAssetsDb(pool),
     analytics: createAnalyticsDb(pool),
     catalog: createCatalogDb(pool),
+    contracts: createContractsDb(pool),
     portal: createPortalDb(pool),
     messaging: createMessagingDb(pool),
   };

@@ -15,6 +15,40 @@ const csv = z
   .string()
   .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
 
+/**
+ * `API_TOKENS`: scoped tokens for machines (CI), `name:scope1+scope2:secret,...`. The name is the first
+ * field, the secret the last (16+ characters, no `:` or `,`), the scopes what lies between (scopes may
+ * themselves contain `:`, as in `contracts:publish`).
+ */
+const apiTokens = z.string().transform((value, ctx) => {
+  const tokens: ApiToken[] = [];
+  for (const entry of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const first = entry.indexOf(":");
+    const last = entry.lastIndexOf(":");
+    const name = entry.slice(0, first);
+    const scopes = entry.slice(first + 1, last).split("+").filter(Boolean);
+    const secret = entry.slice(last + 1);
+    const problem =
+      first < 0 || first === last
+        ? "is not name:scope1+scope2:secret"
+        : !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)
+          ? "has a name that is not letters, digits, '.', '_' or '-'"
+          : scopes.length === 0 || scopes.some((s) => !/^[a-z][a-z0-9:._-]*$/.test(s))
+            ? "needs one or more lowercase scopes joined with '+'"
+            : secret.length < 16
+              ? "has a secret shorter than 16 characters"
+              : tokens.some((t) => t.name === name)
+                ? "repeats a token name"
+                : tokens.some((t) => t.secret === secret)
+                  ? "repeats a secret"
+                  : undefined;
+    // Never echo the secret into an error message.
+    if (problem) ctx.addIssue({ code: "custom", message: `entry "${name || "?"}:…" ${problem}` });
+    else tokens.push({ name, scopes, secret });
+  }
+  return tokens;
+});
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -33,13 +67,29 @@ const EnvSchema = z
     SWITCHYARD_ROOT: z.string().default(process.cwd()),
     SESSION_SECRET: z.string().min(16).optional(),
     DEV_LOGIN: z.enum(["auto", "true", "false"]).default("auto"),
+    // Fault injection (poison messages) for demos and resilience drills; off in production unless set.
+    CHAOS_ENABLED: z.enum(["auto", "true", "false"]).default("auto"),
+    // The start command's bounded demo traffic through the gateway.
+    DEMO_TRAFFIC: z.enum(["true", "false"]).default("true"),
     CLERK_PUBLISHABLE_KEY: z.string().optional(),
     CLERK_SECRET_KEY: z.string().optional(),
     CLERK_JWT_KEY: z.string().optional(),
     CLERK_AUTHORIZED_PARTIES: csv.optional(),
+    API_TOKENS: apiTokens.optional(),
     OTEL_SERVICE_NAME: z.string().optional(),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
     OTEL_SDK_DISABLED: bool.default(false),
+    OTEL_TRACES_EXPORTER: z.enum(["otlp", "none"]).default("otlp"),
+    OTLP_INGEST_TOKENS: csv.optional(),
+    OTLP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+    OTLP_MAX_DECOMPRESSED_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    OTLP_INGEST_INFLIGHT_BYTES: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
+    OTLP_INGEST_QUEUE_SPANS: z.coerce.number().int().min(1).default(100_000),
+    OTLP_INGEST_QUEUE_BYTES: z.coerce.number().int().min(1).default(64 * 1024 * 1024),
+    OTLP_INGEST_WRITERS: z.coerce.number().int().min(1).max(32).default(2),
+    OTLP_INGEST_BATCH_SPANS: z.coerce.number().int().min(1).default(8192),
+    SPAN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+    SPAN_PARTITIONS_AHEAD_DAYS: z.coerce.number().int().min(0).max(60).default(2),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(63799),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
@@ -57,6 +107,19 @@ const EnvSchema = z
     WORKER_STALE_MS: z.coerce.number().int().min(500).default(20000),
     CATALOG_SYNC_EVERY_MS: z.coerce.number().int().min(1000).default(300000),
     CATALOG_SYNC_ON_START: bool.default(true),
+    ASSET_MAX_BYTES: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+    ASSET_ALLOWED_TYPES: csv.default(["text/plain", "text/markdown", "application/json", "text/csv", "image/png", "image/jpeg", "application/pdf"]),
+    ASSET_STORAGE_DIR: z.string().optional(),
+    ASSET_TEXT_MAX_CHARS: z.coerce.number().int().min(1).default(200_000),
+    AI_PROVIDER: z.enum(["local", "openai"]).default("local"),
+    AI_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
+    AI_API_KEY: z.string().optional(),
+    AI_MODEL: z.string().min(1).optional(),
+    // Consumers generate inside their 30 s transaction: a provider call must end well before that.
+    AI_TIMEOUT_MS: z.coerce.number().int().min(50).max(25_000).default(20_000),
+    AI_MAX_TOKENS: z.coerce.number().int().min(1).max(32_768).default(1024),
+    AI_PRICE_PROMPT_PER_1K_USD: z.coerce.number().min(0).default(0),
+    AI_PRICE_COMPLETION_PER_1K_USD: z.coerce.number().min(0).default(0),
   })
   .superRefine((env, ctx) => {
     const clerkKeys = [env.CLERK_PUBLISHABLE_KEY, env.CLERK_SECRET_KEY, env.CLERK_JWT_KEY];
@@ -72,6 +135,9 @@ const EnvSchema = z
     if (env.QUEUE_BACKEND === "redis" && !env.REDIS_URL) {
       ctx.addIssue({ code: "custom", path: ["REDIS_URL"], message: "QUEUE_BACKEND=redis needs REDIS_URL" });
     }
+    if (env.AI_PROVIDER === "openai" && !env.AI_API_KEY) {
+      ctx.addIssue({ code: "custom", path: ["AI_API_KEY"], message: "AI_PROVIDER=openai needs AI_API_KEY (and AI_BASE_URL for a compatible API other than OpenAI's)" });
+    }
     if (env.NODE_ENV === "production" && env.DEV_LOGIN === "true" && !env.SESSION_SECRET) {
       ctx.addIssue({
         code: "custom",
@@ -84,6 +150,9 @@ const EnvSchema = z
 export type QueueBackendConfig =
   | { kind: "redis"; url: string; prefix: string }
   | { kind: "postgres"; connectionString: string; schema: string };
+
+/** A scoped API token for machines (`API_TOKENS`); callers send `Authorization: Bearer <secret>`. */
+export type ApiToken = { name: string; scopes: string[]; secret: string };
 
 export type ClerkConfig = {
   publishableKey: string;
@@ -105,8 +174,22 @@ export type Config = {
   rootDir: string;
   sessionSecret: string;
   devLoginEnabled: boolean;
+  /** Admins may inject poison messages (server/messaging/chaos.ts). */
+  chaosEnabled: boolean;
+  /** `npm start` runs a bounded demo traffic generator once the portal is ready. */
+  demoTraffic: boolean;
   clerk: ClerkConfig | undefined;
-  otel: { serviceName: string | undefined; endpoint: string | undefined; disabled: boolean };
+  /** Scoped API tokens for machines (CI publishing contracts); empty: none accepted. */
+  apiTokens: ApiToken[];
+  otel: {
+    serviceName: string | undefined;
+    endpoint: string | undefined;
+    disabled: boolean;
+    /** false with OTEL_TRACES_EXPORTER=none; otherwise spans go to `endpoint`, or to this portal's own /v1/traces. */
+    exportTraces: boolean;
+  };
+  /** The OTLP/HTTP trace receiver and the span store (services/telemetry, docs/decisions/011-otlp-ingest.md). */
+  telemetry: TelemetryConfig;
   worker: { heartbeatMs: number; staleMs: number };
   messaging: {
     outboxBatchSize: number;
@@ -127,6 +210,41 @@ export type Config = {
   /** True when QUEUE_BACKEND=postgres was asked for explicitly. */
   queueBackendForced: "redis" | "postgres" | undefined;
   catalog: { syncEveryMs: number; syncOnStart: boolean };
+  /** Uploads (services/assets): size and type limits, where the bytes live, how much text getText returns. */
+  assets: { maxBytes: number; allowedTypes: string[]; storageDir: string; textMaxChars: number };
+  /** The ai service's provider seam (services/ai/providers): a deterministic local provider, or an OpenAI-compatible API. */
+  ai: AiConfig;
+};
+
+export type AiConfig = {
+  provider: "local" | "openai";
+  baseUrl: string;
+  apiKey: string | undefined;
+  model: string;
+  timeoutMs: number;
+  maxTokens: number;
+  /** Cost of a run: tokens / 1000 * price. */
+  pricePer1kPromptUsd: number;
+  pricePer1kCompletionUsd: number;
+};
+
+export type TelemetryConfig = {
+  /** Bearer tokens accepted at /v1/traces; empty: no authentication. */
+  ingestTokens: string[];
+  /** Largest request body on the wire, and once gunzipped (413 beyond). */
+  maxBodyBytes: number;
+  maxDecompressedBytes: number;
+  /** Bytes all requests being read and decoded may hold together (429 beyond). */
+  inflightBytes: number;
+  /** Spans / encoded bytes accepted and not yet committed, at most (429 beyond). */
+  queueSpans: number;
+  queueBytes: number;
+  /** Concurrent COPY connections, and spans per COPY. */
+  writers: number;
+  batchSpans: number;
+  /** Days of spans kept (whole UTC days); day partitions created ahead. */
+  retentionDays: number;
+  partitionsAheadDays: number;
 };
 
 /** Thrown when the environment does not describe a runnable configuration. */
@@ -169,6 +287,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     rootDir: path.resolve(e.SWITCHYARD_ROOT),
     sessionSecret: e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
     devLoginEnabled,
+    chaosEnabled: e.CHAOS_ENABLED === "true" || (e.CHAOS_ENABLED === "auto" && e.NODE_ENV !== "production"),
+    demoTraffic: e.DEMO_TRAFFIC === "true",
     clerk:
       e.CLERK_PUBLISHABLE_KEY && e.CLERK_SECRET_KEY && e.CLERK_JWT_KEY
         ? {
@@ -178,10 +298,24 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
             authorizedParties: e.CLERK_AUTHORIZED_PARTIES ?? [],
           }
         : undefined,
+    apiTokens: e.API_TOKENS ?? [],
     otel: {
       serviceName: e.OTEL_SERVICE_NAME,
       endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       disabled: e.OTEL_SDK_DISABLED,
+      exportTraces: e.OTEL_TRACES_EXPORTER !== "none",
+    },
+    telemetry: {
+      ingestTokens: e.OTLP_INGEST_TOKENS ?? [],
+      maxBodyBytes: e.OTLP_MAX_BODY_BYTES,
+      maxDecompressedBytes: e.OTLP_MAX_DECOMPRESSED_BYTES,
+      inflightBytes: e.OTLP_INGEST_INFLIGHT_BYTES,
+      queueSpans: e.OTLP_INGEST_QUEUE_SPANS,
+      queueBytes: e.OTLP_INGEST_QUEUE_BYTES,
+      writers: e.OTLP_INGEST_WRITERS,
+      batchSpans: e.OTLP_INGEST_BATCH_SPANS,
+      retentionDays: e.SPAN_RETENTION_DAYS,
+      partitionsAheadDays: e.SPAN_PARTITIONS_AHEAD_DAYS,
     },
     worker: { heartbeatMs: e.WORKER_HEARTBEAT_MS, staleMs: e.WORKER_STALE_MS },
     messaging: {
@@ -200,6 +334,22 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     embedded: { pgPort: e.EMBEDDED_PG_PORT, redisPort: e.EMBEDDED_REDIS_PORT },
     queueBackendForced: e.QUEUE_BACKEND,
     catalog: { syncEveryMs: e.CATALOG_SYNC_EVERY_MS, syncOnStart: e.CATALOG_SYNC_ON_START },
+    assets: {
+      maxBytes: e.ASSET_MAX_BYTES,
+      allowedTypes: e.ASSET_ALLOWED_TYPES.map((t) => t.toLowerCase()),
+      storageDir: path.resolve(e.SWITCHYARD_ROOT, e.ASSET_STORAGE_DIR ?? path.join(e.SWITCHYARD_DATA_DIR, "assets")),
+      textMaxChars: e.ASSET_TEXT_MAX_CHARS,
+    },
+    ai: {
+      provider: e.AI_PROVIDER,
+      baseUrl: e.AI_BASE_URL.replace(/\/+$/, ""),
+      apiKey: e.AI_API_KEY,
+      model: e.AI_MODEL ?? (e.AI_PROVIDER === "local" ? "local-draft-1" : "gpt-4o-mini"),
+      timeoutMs: e.AI_TIMEOUT_MS,
+      maxTokens: e.AI_MAX_TOKENS,
+      pricePer1kPromptUsd: e.AI_PRICE_PROMPT_PER_1K_USD,
+      pricePer1kCompletionUsd: e.AI_PRICE_COMPLETION_PER_1K_USD,
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { EventDefinition } from "@/server/messaging/events";
+import { registerEventDefinitions } from "@/server/messaging/registry";
 import { aiEvents } from "./ai/events";
 import { analyticsEvents } from "./analytics/events";
 import { assetEvents } from "./assets/events";
@@ -13,3 +14,7 @@ export const domainEvents: EventDefinition[] = [
   ...Object.values(projectEvents),
   ...Object.values(analyticsEvents),
 ];
+
+// The messaging library validates every payload against these schemas, at the outbox and at each
+// consumer (server/messaging/registry.ts); they are also what contracts/events/ publishes.
+registerEventDefinitions(domainEvents);

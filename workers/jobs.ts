@@ -45,8 +45,37 @@ export const jobs = {
     backoffMs: 1000,
     timeoutMs: 60 * 60_000,
   }),
+  "saga.step": defineJob({
+    queue: "sagas",
+    schema: z.object({
+      instanceId: z.string().uuid(),
+      index: z.number().int().min(0),
+      phase: z.enum(["forward", "compensate"]),
+      attempt: z.number().int().min(1),
+    }),
+    // Step failures are retried by the saga engine with the step's own policy; these attempts only
+    // cover the engine itself failing (e.g. the database away for a moment).
+    attempts: 5,
+    backoffMs: 1000,
+    timeoutMs: 10 * 60_000,
+  }),
+  "analytics.usage-report": defineJob({
+    queue: "analytics",
+    // A report id for one requested on demand (POST /reports); none for the daily schedule (yesterday).
+    schema: z.object({ reportId: z.string().uuid().optional() }),
+    attempts: 3,
+    backoffMs: 5000,
+    timeoutMs: 10 * 60_000,
+  }),
   "messaging.maintain": defineJob({
     queue: "messaging",
+    schema: z.object({}),
+    attempts: 3,
+    backoffMs: 5000,
+    timeoutMs: 10 * 60_000,
+  }),
+  "telemetry.maintain": defineJob({
+    queue: "telemetry",
     schema: z.object({}),
     attempts: 3,
     backoffMs: 5000,
@@ -56,6 +85,17 @@ export const jobs = {
 
 export type JobName = keyof typeof jobs;
 export type JobData<N extends JobName> = z.infer<(typeof jobs)[N]["schema"]>;
+
+/**
+ * Recurring jobs of services (BullMQ job schedulers, cron in UTC): for the worker runtime to upsert
+ * with its own schedules (workers/runtime.ts, `upsertSchedules`).
+ */
+export const jobSchedules: { id: string; job: JobName; repeat: { pattern: string; tz: string }; data: Record<string, unknown> }[] = [
+  // Yesterday's usage report, shortly after midnight UTC.
+  { id: "analytics.usage-report:daily", job: "analytics.usage-report", repeat: { pattern: "10 0 * * *", tz: "UTC" }, data: {} },
+  // Span store: day partitions created ahead, expired ones dropped (the ingest writer also creates a missing day).
+  { id: "telemetry.maintain:hourly", job: "telemetry.maintain", repeat: { pattern: "5 * * * *", tz: "UTC" }, data: {} },
+];
 
 /**
  * Validates `data` against the job's schema and adds it to the job's queue with the job's retry policy.

@@ -7,7 +7,7 @@ import { type MessagingRuntime, startMessaging } from "@/server/messaging/runtim
 import { messagingRegistry } from "./consumers";
 import type { z } from "zod";
 import { handlers, type JobContext } from "./handlers";
-import { enqueueJob, type JobDefinition, jobs } from "./jobs";
+import { enqueueJob, type JobDefinition, jobSchedules, jobs } from "./jobs";
 
 /** Raised when a job runs past its catalog timeout; BullMQ retries it like any other failure. */
 export class JobTimeoutError extends Error {
@@ -33,6 +33,9 @@ async function upsertSchedules(app: AppContext): Promise<void> {
   await app.queues
     .queue(jobs["messaging.maintain"].queue)
     .upsertJobScheduler("messaging.maintain:hourly", { every: 3_600_000 }, { name: "messaging.maintain", data: {} });
+  for (const s of jobSchedules) {
+    await app.queues.queue(jobs[s.job].queue).upsertJobScheduler(s.id, s.repeat, { name: s.job, data: s.data });
+  }
 }
 
 /** The catalog and the messaging housekeeping run once when a worker starts, then on their schedules. */

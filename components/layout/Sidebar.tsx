@@ -15,6 +15,9 @@ export function Sidebar() {
       <nav className="nav" aria-label="Main">
         <div className="nav-section">Catalog</div>
         <NavLink href="/catalog">Services</NavLink>
+        <div className="nav-section">On call</div>
+        <NavLink href="/messaging">Messaging</NavLink>
+        <NavLink href="/sagas">Sagas</NavLink>
       </nav>
       <div className="sidebar-foot">v{version}</div>
     </aside>

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     HOST: "127.0.0.1",
     SWITCHYARD_DATA_DIR: ".data/e2e",
     LOG_LEVEL: "warn",
+    // Specs make the data they assert on; e2e/sagas.spec.ts runs a short burst of the demo traffic itself.
+    DEMO_TRAFFIC: "false",
   };
   delete env.NODE_ENV;
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: "inherit" });

@@ -4,8 +4,8 @@
  * `can-i-deploy`) are added by listing them in `switchyard.ts`; nothing else changes.
  */
 
-/** Where a command writes; tests pass their own. */
-export type TIo = { stdout(text: string): void; stderr(text: string): void; cwd: string };
+/** Where a command writes; tests pass their own. `env` is the environment (SWITCHYARD_URL, SWITCHYARD_TOKEN). */
+export type TIo = { stdout(text: string): void; stderr(text: string): void; cwd: string; env?: Record<string, string | undefined> };
 
 export type TCommand = {
   name: string;

@@ -5,8 +5,13 @@ export type Principal = {
   name: string;
   roles: string[];
   teams: { slug: string; name: string; role: string }[];
-  /** How the caller was identified; "service" for a service calling another in-process (server/service-calls.ts). */
-  source: "clerk" | "dev" | "service";
+  /**
+   * How the caller was identified; "service" for a service calling another in-process
+   * (server/service-calls.ts); "token" for a machine with a scoped API token (`API_TOKENS`).
+   */
+  source: "clerk" | "dev" | "service" | "token";
+  /** A token's scopes (e.g. `contracts:publish`); only token principals have them. */
+  scopes?: string[];
 };
 
 export const ROLES = ["viewer", "engineer", "admin"] as const;
@@ -16,4 +21,9 @@ export type Role = (typeof ROLES)[number];
 export function hasRole(principal: Principal, role: Role): boolean {
   const need = ROLES.indexOf(role);
   return principal.roles.some((r) => ROLES.indexOf(r as Role) >= need);
+}
+
+/** True when the principal is a token holding `scope`. */
+export function hasScope(principal: Principal, scope: string): boolean {
+  return principal.source === "token" && (principal.scopes ?? []).includes(scope);
 }

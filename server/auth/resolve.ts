@@ -1,15 +1,41 @@
+import { timingSafeEqual } from "node:crypto";
 import { findUserIdentityForClerk, getUserIdentity } from "@/services/auth/users";
 import type { AppContext } from "../app";
+import type { ApiToken } from "../config";
 import { verifyClerkSession } from "./clerk";
 import { DEV_SESSION_COOKIE, readCookie, verifyDevSessionToken } from "./dev-session";
 import type { Principal } from "./principal";
 
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The API token sent as `Authorization: Bearer <secret>`, if it is one of `API_TOKENS`. */
+export function findApiToken(tokens: ApiToken[], headers: Headers): ApiToken | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get("authorization") ?? "")?.[1];
+  if (!bearer || tokens.length === 0) return undefined;
+  // Compare with every token (no early exit), so timing says nothing about which one nearly matched.
+  let found: ApiToken | undefined;
+  for (const t of tokens) if (sameSecret(t.secret, bearer)) found = t;
+  return found;
+}
+
+/** The principal of a machine holding a scoped API token: no roles, only its scopes. */
+export function tokenPrincipal(token: ApiToken): Principal {
+  return { userId: `token:${token.name}`, email: null, name: token.name, roles: [], teams: [], source: "token", scopes: [...token.scopes] };
+}
+
 /**
- * Resolves the caller from request headers: a Clerk session when Clerk is configured, else the
- * local development login's cookie when that login is enabled. Undefined means anonymous.
+ * Resolves the caller from request headers: a scoped API token (`Authorization: Bearer`, for
+ * machines), a Clerk session when Clerk is configured, else the local development login's cookie when
+ * that login is enabled. Undefined means anonymous (a wrong token is anonymous too: 401).
  */
 export async function resolvePrincipal(app: AppContext, headers: Headers): Promise<Principal | undefined> {
-  const { clerk, devLoginEnabled, sessionSecret } = app.config;
+  const { clerk, devLoginEnabled, sessionSecret, apiTokens } = app.config;
+  const token = findApiToken(apiTokens, headers);
+  if (token) return tokenPrincipal(token);
   if (clerk) {
     const claims = await verifyClerkSession(headers, clerk);
     if (claims) {

@@ -91,7 +91,7 @@ model Widget {
     const result = await migrateDatabase(url, { rootDir: tmpRoot, schemas: ["templates"] });
     expect(result).toEqual([{ schema: "templates", applied: ["20300102030405_add_widgets"] }]);
     const rows = await query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'templates'");
-    expect(rows.map((r) => r.table_name).sort()).toEqual(["_prisma_migrations", "inbox", "outbox", "widgets"]);
+    expect(rows.map((r) => r.table_name).sort()).toEqual(["_prisma_migrations", "inbox", "modules", "outbox", "template_versions", "templates", "widgets"]);
   });
 
   it("refuses a migration name that is not lowercase_with_underscores", async () => {

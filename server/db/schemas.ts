@@ -4,7 +4,7 @@
  * Domain services (Templator) first, then the portal's own.
  */
 export const DOMAIN_SCHEMAS = ["auth", "templates", "ai", "projects", "assets", "analytics"] as const;
-export const PORTAL_SCHEMAS = ["portal", "catalog", "messaging"] as const;
+export const PORTAL_SCHEMAS = ["portal", "catalog", "messaging", "telemetry", "contracts"] as const;
 export const ALL_SCHEMAS = [...DOMAIN_SCHEMAS, ...PORTAL_SCHEMAS] as const;
 
 export type SchemaName = (typeof ALL_SCHEMAS)[number];
@@ -20,4 +20,5 @@ export function isSchemaName(name: string): name is SchemaName {
  */
 export const EXTERNAL_TABLES: Partial<Record<SchemaName, string[]>> = {
   messaging: ["messaging.event_store"],
+  telemetry: ["telemetry.spans"],
 };

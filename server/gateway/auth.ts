@@ -25,3 +25,9 @@ export function requireRole(role: Role) {
     return next({ ctx: { principal: ctx.principal } });
   });
 }
+
+/** Refuses everyone but services calling in-process (server/service-calls.ts); no HTTP caller can be one. */
+export const requireService = middleware(async ({ ctx, next }) => {
+  if (ctx.principal?.source !== "service") throw new TRPCError({ code: "FORBIDDEN", message: "only services may call this" });
+  return next({ ctx: { principal: ctx.principal } });
+});

@@ -1,6 +1,6 @@
 import { domainErrors } from "../errors";
 import { t } from "../trpc/init";
-import { authenticate, requirePrincipal, requireRole } from "./auth";
+import { authenticate, requirePrincipal, requireRole, requireService } from "./auth";
 import { idempotency } from "./idempotency";
 import { requestLogging } from "./logging";
 import { traceContext } from "./tracing";
@@ -23,3 +23,5 @@ export const engineerProcedure = gateway.use(requireRole("engineer")).use(idempo
 export const idempotentEngineerProcedure = gateway.use(requireRole("engineer")).use(idempotency({ required: true })).use(domainErrors);
 /** Signed-in admins. */
 export const adminProcedure = gateway.use(requireRole("admin")).use(domainErrors);
+/** Services calling each other in-process (saga steps, consumers); not reachable by people or over HTTP. */
+export const serviceProcedure = gateway.use(requireService).use(domainErrors);

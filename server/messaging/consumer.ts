@@ -2,12 +2,13 @@ import { context, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { type Job, UnrecoverableError } from "bullmq";
 import type pg from "pg";
 import { z } from "zod";
+import type { AppContext } from "../app";
 import type { Logger } from "../logger";
 import type { AnyWorker, QueueBackend } from "../queue/backend";
 import { recordDeadLetter } from "./dead-letters/record";
 import { Envelope, type ServiceName } from "./envelope";
 import { createGroupCommitter } from "./group-commit";
-import { type ConsumerDefinition, consumerQueue, type MessagingRegistry, type TransactionalClient } from "./registry";
+import { checkEventPayload, type ConsumerDefinition, consumerQueue, jsonPath, type MessagingRegistry, type TransactionalClient } from "./registry";
 import { consumerClient } from "./sql-tx";
 import { contextFromTraceparent, linkFromTraceparent, tracer } from "./tracing";
 
@@ -31,12 +32,33 @@ export type ConsumerDeps = {
   queues: QueueBackend;
   clients: Record<ServiceName, TransactionalClient>;
   log: Logger;
+  /** Handed to consumers so they can call other services' public procedures. */
+  app?: AppContext;
   /** Job lock; a job whose process died is found stalled and retried after this (default 30 s). */
   lockMs?: number;
 };
 
 function issues(err: z.ZodError): string {
   return err.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+}
+
+/**
+ * Why a delivered payload cannot be read, or undefined: first against the schema its event type
+ * publishes (for every consumer, when the type is registered; a tolerant reader, unknown properties
+ * ignored), then against the consumer's own, narrower `payloads` schema when it declares a different one.
+ */
+export function payloadProblem(consumer: ConsumerDefinition, envelope: Envelope): string | undefined {
+  const published = checkEventPayload(envelope.eventType, envelope.payload, "read");
+  if (published?.violations.length) {
+    const { definition } = published;
+    const versions = envelope.version === definition.version ? `v${definition.version}` : `v${definition.version}; the event says v${envelope.version}`;
+    const what = published.violations.map((v) => `${v.path.replace(/^\$\.?/, "") || "(root)"}: ${v.message}`).join("; ");
+    return `invalid ${envelope.eventType} payload: ${what} (published schema ${versions}; at ${published.violations.map((v) => v.path).join(", ")})`;
+  }
+  const own = consumer.payloads?.[envelope.eventType];
+  if (!own || own === published?.definition.payload) return undefined;
+  const parsed = own.safeParse(envelope.payload);
+  return parsed.success ? undefined : `invalid ${envelope.eventType} payload: ${issues(parsed.error)} (${consumer.name}'s reader schema; at ${parsed.error.issues.map((i) => jsonPath(i.path)).join(", ")})`;
 }
 
 async function processDelivery(
@@ -86,9 +108,8 @@ async function processDelivery(
     parent,
     async (span) => {
       try {
-        const payloadSchema = consumer.payloads?.[envelope.eventType];
-        const payload = payloadSchema?.safeParse(envelope.payload);
-        if (payload && !payload.success) throw new PoisonMessageError(`invalid ${envelope.eventType} payload: ${issues(payload.error)}`);
+        const problem = payloadProblem(consumer, envelope);
+        if (problem) throw new PoisonMessageError(problem);
         const outcome = await committer.submit({ envelope, delivery, deadLetterId, ctx: context.active() });
         span.setAttribute("switchyard.outcome", outcome);
         return outcome;
@@ -115,7 +136,7 @@ export type ConsumerRuntime = { stop(): Promise<void>; workers: AnyWorker[] };
 /** Starts one BullMQ worker per declared consumer, each applying its deliveries through group commit. */
 export function startConsumers(deps: ConsumerDeps, registry: MessagingRegistry): ConsumerRuntime {
   const runs = registry.consumers.map((consumer) => {
-    const committer = createGroupCommitter(consumer, consumerClient(consumer, deps.pool, deps.clients), deps.log.child({ consumer: consumer.name }));
+    const committer = createGroupCommitter(consumer, consumerClient(consumer, deps.pool, deps.clients), deps.log.child({ consumer: consumer.name }), { app: deps.app });
     const worker = deps.queues.worker(
       consumerQueue(consumer.name),
       (job) => processDelivery(deps, consumer, committer, job),

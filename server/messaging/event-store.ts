@@ -43,8 +43,11 @@ export async function ensurePartitions(db: Queryable, from: Date, monthsAhead: n
   return created;
 }
 
-/** The event store's partitions with their upper bounds, oldest first. */
-export async function listPartitions(db: Queryable): Promise<{ name: string; to: Date; rows: number }[]> {
+/**
+ * The event store's partitions with their upper bounds and PostgreSQL's row estimate, oldest first.
+ * `rows` is null while a partition has never been analyzed (reltuples = -1): unknown, not empty.
+ */
+export async function listPartitions(db: Queryable): Promise<{ name: string; to: Date; rows: number | null }[]> {
   const res = await db.query<{ name: string; bound: string; rows: string }>(
     `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound, c.reltuples::bigint AS rows
        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -53,7 +56,7 @@ export async function listPartitions(db: Queryable): Promise<{ name: string; to:
   );
   return res.rows.map((r) => {
     const to = /TO \('([^']+)'\)/.exec(r.bound)?.[1];
-    return { name: r.name, to: new Date(to ?? 0), rows: Math.max(0, Number(r.rows)) };
+    return { name: r.name, to: new Date(to ?? 0), rows: Number(r.rows) < 0 ? null : Number(r.rows) };
   });
 }
 

@@ -1,4 +1,5 @@
 import { context, type Context } from "@opentelemetry/api";
+import type { AppContext } from "../app";
 import type { Logger } from "../logger";
 import type { Envelope } from "./envelope";
 import type { ConsumerDefinition, SqlTx, TransactionalClient } from "./registry";
@@ -25,7 +26,7 @@ export function createGroupCommitter(
   consumer: ConsumerDefinition,
   client: TransactionalClient,
   log: Logger,
-  opts: { maxBatch?: number; maxInFlight?: number } = {},
+  opts: { maxBatch?: number; maxInFlight?: number; app?: AppContext } = {},
 ): { submit(p: Omit<Pending, "resolve" | "reject">): Promise<"applied" | "duplicate">; drain(): Promise<void> } {
   const maxBatch = opts.maxBatch ?? 256;
   const maxInFlight = opts.maxInFlight ?? 4;
@@ -54,9 +55,9 @@ export function createGroupCommitter(
         const toApply = batch.filter((_, i) => result[i] === "applied");
         if (toApply.length > 0 && consumer.handleBatch) {
           const deliveries = toApply.map((p) => ({ envelope: p.envelope, delivery: p.delivery }));
-          await context.with(toApply[0]!.ctx, () => consumer.handleBatch!({ tx, deliveries, log }));
+          await context.with(toApply[0]!.ctx, () => consumer.handleBatch!({ tx, deliveries, log, ...(opts.app ? { app: opts.app } : {}) }));
         } else {
-          for (const p of toApply) await context.with(p.ctx, () => consumer.handle({ tx, envelope: p.envelope, delivery: p.delivery, log }));
+          for (const p of toApply) await context.with(p.ctx, () => consumer.handle({ tx, envelope: p.envelope, delivery: p.delivery, log, ...(opts.app ? { app: opts.app } : {}) }));
         }
         const replayed = batch.filter((p) => p.deadLetterId).map((p) => p.deadLetterId!);
         if (replayed.length > 0) {

@@ -1,6 +1,6 @@
 import { SpanKind } from "@opentelemetry/api";
 import { toEnvelope, type Envelope, type NewEvent, type ServiceName } from "./envelope";
-import type { SqlTx } from "./registry";
+import { type SqlTx, validateNewEvent } from "./registry";
 import { currentTraceparent, tracer } from "./tracing";
 
 /** The channel the dispatchers LISTEN on; the payload names the service whose outbox has news. */
@@ -10,10 +10,13 @@ export const OUTBOX_CHANNEL = "switchyard_outbox";
  * Writes events to `service`'s outbox inside the caller's transaction — the same one that changes the
  * aggregate — so the change and its events commit or roll back together. Each event gets a producer
  * span ("create"), whose context travels in the envelope's traceparent. Dispatchers are woken at commit.
+ * Each payload is first checked against its event type's registered schema (server/messaging/registry.ts):
+ * an invalid one throws EventSchemaError (naming type, schema version and JSON paths) and nothing is written.
  */
 export async function appendToOutbox(tx: SqlTx, service: ServiceName, events: NewEvent[]): Promise<Envelope[]> {
   if (events.length === 0) return [];
-  const envelopes = events.map((e) =>
+  const checked = events.map((e) => ({ ...e, ...validateNewEvent(e.eventType, e.version, e.payload) }));
+  const envelopes = checked.map((e) =>
     tracer.startActiveSpan(
       `create ${e.eventType}`,
       {

@@ -49,7 +49,7 @@ export async function startMessaging(
       )
     : undefined;
   const consumers = consume
-    ? startConsumers({ pool: app.pool, queues: app.queues, clients: serviceClients(app), log: app.log, lockMs: m.consumerLockMs }, registry)
+    ? startConsumers({ app, pool: app.pool, queues: app.queues, clients: serviceClients(app), log: app.log, lockMs: m.consumerLockMs }, registry)
     : undefined;
 
   const sweepAll = async () => {

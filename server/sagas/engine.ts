@@ -1,4 +1,5 @@
 import type { AppContext } from "../app";
+import { DomainError } from "../errors";
 import type { QueueBackend } from "../queue/backend";
 import { type SagaDefinition, StepRejected } from "./define";
 
@@ -18,7 +19,7 @@ function registered(registry: SagaRegistry, name: string): SagaDefinition<unknow
   return def;
 }
 
-/** Starts a saga run: persists the instance and queues its first step. Returns the instance id. */
+/** Starts a saga run: persists the instance and queues its first step. Returns the instance id; CONFLICT while another run for the same subject is unfinished. */
 export async function startSaga(
   app: AppContext,
   registry: SagaRegistry,
@@ -28,9 +29,14 @@ export async function startSaga(
 ): Promise<string> {
   const def = registered(registry, name);
   const input = def.input.parse(rawInput);
-  const instance = await app.db.messaging.sagaInstance.create({
-    data: { saga: def.name, service: def.service, correlationId: opts.correlationId, subject: def.subject(input), input: input as object, startedBy: opts.startedBy },
-  });
+  const subject = def.subject(input);
+  // A partial unique index allows one unfinished run per saga and subject, even under concurrent starts.
+  const instance = await app.db.messaging.sagaInstance
+    .create({ data: { saga: def.name, service: def.service, correlationId: opts.correlationId, subject, input: input as object, startedBy: opts.startedBy } })
+    .catch((err: unknown) => {
+      if ((err as { code?: string }).code === "P2002") throw new DomainError("CONFLICT", `a ${def.name} run for ${subject} is already in progress`);
+      throw err;
+    });
   await registry.enqueue(app.queues, { instanceId: instance.id, index: 0, phase: "forward", attempt: 1 }, 0);
   return instance.id;
 }

@@ -8,9 +8,10 @@ export const analyticsEvents = {
     "UsageReportReady",
     z.object({
       reportId: z.string().uuid(),
-      from: z.string().datetime({ offset: true }),
-      to: z.string().datetime({ offset: true }),
+      from: z.string().datetime({ offset: true }).describe("Start of the range"),
+      to: z.string().datetime({ offset: true }).describe("End of the range (exclusive: the start of the day after the last one)"),
       rows: z.number().int().min(0),
+      trigger: z.enum(["manual", "schedule"]).optional().describe("Requested by someone, or the daily schedule"),
     }),
     "A usage report was computed and can be downloaded.",
   ),

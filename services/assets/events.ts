@@ -12,6 +12,7 @@ export const assetEvents = {
       contentType: z.string().min(1),
       sizeBytes: z.number().int().min(0),
       uploadedBy: z.string().min(1),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe("Hex sha256 of the bytes (added later: optional)"),
     }),
     "An asset was stored; its text can be indexed.",
   ),

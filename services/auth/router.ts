@@ -1,9 +1,10 @@
 import { TRPCError } from "@trpc/server";
+import { z } from "zod";
 import { protectedProcedure, publicProcedure } from "@/server/gateway/procedures";
 import { router } from "@/server/trpc/init";
-import { listUsers } from "./users";
+import { getUserIdentity, listUsers } from "./users";
 
-/** Auth procedures: who am I, and the development login's user list. */
+/** Auth procedures: who am I, the development login's user list, and a user by id (for other services). */
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => ctx.principal ?? null),
 
@@ -16,4 +17,16 @@ export const authRouter = router({
   }),
 
   whoami: protectedProcedure.query(({ ctx }) => ctx.principal),
+
+  users: router({
+    /** One user's public identity; other services use it to check that a user exists (e.g. project members). */
+    get: protectedProcedure
+      .input(z.object({ id: z.string().min(1).max(200) }))
+      .output(z.object({ id: z.string(), name: z.string(), email: z.string() }))
+      .query(async ({ ctx, input }) => {
+        const user = await getUserIdentity(ctx.app.db.auth, input.id);
+        if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `no user "${input.id}"` });
+        return { id: user.id, name: user.name, email: user.email };
+      }),
+  }),
 });

@@ -19,7 +19,7 @@ describe("contracts stored with the code", () => {
     const doc = JSON.parse(files["contracts/openapi/templates.json"]!) as {
       paths: Record<string, Record<string, { operationId: string; parameters?: { name: string; in: string; required: boolean }[]; requestBody?: { required: boolean; content: Record<string, { example?: unknown }> }; responses: Record<string, unknown> }>>;
     };
-    expect(Object.keys(doc.paths)).toEqual(["/modules", "/modules/{id}", "/templates", "/templates/{id}", "/templates/{id}/deprecate"]);
+    expect(Object.keys(doc.paths)).toEqual(["/modules", "/modules/{id}", "/templates", "/templates/{id}", "/templates/{id}/deprecate", "/templates/{id}/publish"]);
     const patch = doc.paths["/templates/{id}"]!.patch!;
     expect(patch.operationId).toBe("templates.update");
     expect(patch.parameters).toContainEqual(expect.objectContaining({ name: "id", in: "path", required: true }));

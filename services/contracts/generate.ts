@@ -6,6 +6,19 @@ import { domainEvents } from "@/services/events";
 
 /** What each service's public REST API is called in its OpenAPI document. */
 const APIS: Record<string, { title: string; version: string; description: string }> = {
+  analytics: {
+    title: "Templator Analytics API",
+    version: "1.0.0",
+    description: "Product analytics built from domain events: metrics (/metrics), the event feed (/events) and usage reports (/reports).",
+  },
+  contracts: {
+    title: "Switchyard Contract Broker API",
+    version: "1.0.0",
+    description: "What CI publishes (pacts, verification results, event schemas, deployments) and asks (can-i-deploy, the matrix). Machines use a scoped token (Authorization: Bearer).",
+  },
+  projects: { title: "Templator Projects API", version: "1.0.0", description: "Projects created from templates, and their members." },
+  ai: { title: "Templator AI API", version: "1.0.0", description: "Template analysis with a quality score, generation through a provider seam with every run recorded, and retrieval over template and asset text." },
+  assets: { title: "Templator Assets API", version: "1.0.0", description: "Uploads with size and type limits, their metadata, text and bytes." },
   templates: { title: "Templator Templates API", version: "1.0.0", description: "Templates with versions and variables, and reusable modules." },
 };
 

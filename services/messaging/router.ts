@@ -18,9 +18,15 @@ import { router } from "@/server/trpc/init";
 import { messagingRegistry } from "@/workers/consumers";
 import { enqueueJob } from "@/workers/jobs";
 
-const subscriptions = buildSubscriptions(messagingRegistry);
+// Built on first use: this module is loaded while workers/consumers.ts may still be initialising
+// (consumers call other services through server/service-calls.ts, which loads the root router).
+let subs: ReturnType<typeof buildSubscriptions> | undefined;
+const subscriptions = () => (subs ??= buildSubscriptions(messagingRegistry));
 const service = z.enum(DOMAIN_SCHEMAS);
 const ids = z.array(z.string().uuid()).min(1).max(1000);
+
+/** Who the audit trail names: the email people recognise (the user id only when there is none). */
+const actorOf = (p: { email: string | null; userId: string }) => p.email ?? p.userId;
 
 /** Maps the messaging module's refusals to HTTP-meaningful tRPC errors. */
 async function mapped<T>(fn: () => Promise<T>): Promise<T> {
@@ -54,7 +60,7 @@ export const messagingRouter = router({
       .mutation(
         idempotent(({ ctx, input }) =>
           mapped(async () => {
-            const op = await createReplayOperation(ctx.app.db.messaging, input, ctx.principal.userId);
+            const op = await createReplayOperation(ctx.app.db.messaging, input, actorOf(ctx.principal));
             await enqueueJob(ctx.app.queues, "messaging.dlq-replay", { operationId: op.id }, { jobId: op.id });
             return { operationId: op.id, total: op.total };
           }),
@@ -65,9 +71,9 @@ export const messagingRouter = router({
       .mutation(
         idempotent(({ ctx, input }) =>
           mapped(async () => {
-            await editDeadLetterPayload(ctx.app.db.messaging, input.id, input.payload, ctx.principal.userId, input.reason);
+            await editDeadLetterPayload(ctx.app.db.messaging, input.id, input.payload, actorOf(ctx.principal), input.reason);
             if (!input.replay) return { operationId: null };
-            const op = await createReplayOperation(ctx.app.db.messaging, { ids: [input.id] }, ctx.principal.userId);
+            const op = await createReplayOperation(ctx.app.db.messaging, { ids: [input.id] }, actorOf(ctx.principal));
             await enqueueJob(ctx.app.queues, "messaging.dlq-replay", { operationId: op.id }, { jobId: op.id });
             return { operationId: op.id };
           }),
@@ -75,7 +81,7 @@ export const messagingRouter = router({
       ),
     discard: idempotentEngineerProcedure
       .input(z.object({ ids, reason: z.string().trim().min(3, "say why (3+ characters)").max(500) }))
-      .mutation(idempotent(({ ctx, input }) => mapped(async () => ({ discarded: await discardDeadLetters(ctx.app.db.messaging, input.ids, input.reason, ctx.principal.userId) })))),
+      .mutation(idempotent(({ ctx, input }) => mapped(async () => ({ discarded: await discardDeadLetters(ctx.app.db.messaging, input.ids, input.reason, actorOf(ctx.principal)) })))),
   }),
 
   operations: router({
@@ -100,7 +106,7 @@ export const messagingRouter = router({
     replay: idempotentEngineerProcedure.input(EventReplayParams).mutation(
       idempotent(async ({ ctx, input }) => {
         try {
-          const op = await createEventReplayOperation(ctx.app.db.messaging, subscriptions, input, ctx.principal.userId);
+          const op = await createEventReplayOperation(ctx.app.db.messaging, subscriptions(), input, actorOf(ctx.principal));
           await enqueueJob(ctx.app.queues, "messaging.event-replay", { operationId: op.id }, { jobId: op.id });
           return { operationId: op.id };
         } catch (err) {

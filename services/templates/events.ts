@@ -17,6 +17,12 @@ export const templateEvents = {
     z.object({ ...templateRef, publishedBy: z.string().min(1) }),
     "A template version passed the publication saga and is available.",
   ),
+  TemplatePublicationRejected: defineEvent(
+    "templates",
+    "TemplatePublicationRejected",
+    z.object({ ...templateRef, reason: z.string().max(2000) }),
+    "The publication saga turned a template version down (quality gate, missing assets) and put it back.",
+  ),
   TemplateDeprecated: defineEvent(
     "templates",
     "TemplateDeprecated",

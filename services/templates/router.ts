@@ -1,8 +1,12 @@
 import { z } from "zod";
-import { engineerProcedure, protectedProcedure } from "@/server/gateway/procedures";
+import { engineerProcedure, protectedProcedure, serviceProcedure } from "@/server/gateway/procedures";
+import { startSaga } from "@/server/sagas/engine";
 import type { TRPCContext } from "@/server/trpc/context";
 import { router } from "@/server/trpc/init";
+import { sagaRegistry } from "@/workers/sagas";
 import { createModule, getModule, listModules, updateModule } from "./modules";
+import { beginPublication, publishableVersion, rejectPublication } from "./publication";
+import { publishTemplateSaga } from "./publish-saga";
 import {
   CreateModuleInput,
   CreateTemplateInput,
@@ -14,7 +18,7 @@ import {
   UpdateModuleInput,
   UpdateTemplateInput,
 } from "./schemas";
-import { createTemplate, deprecateTemplate, getTemplate, listTemplates, updateTemplate } from "./templates";
+import { createTemplate, deprecateTemplate, getTemplate, listTemplates, markPublished, updateTemplate } from "./templates";
 
 /** The chain of events a request starts is tied together by this id (a caller's, or the request's). */
 const correlation = (ctx: TRPCContext) => ctx.headers.get("x-correlation-id") ?? ctx.requestId;
@@ -62,6 +66,39 @@ export const templatesRouter = router({
     .input(DeprecateTemplateInput)
     .output(TemplateDetail)
     .mutation(({ ctx, input }) => deprecateTemplate(ctx.app.db.templates, input, correlation(ctx))),
+
+  publish: engineerProcedure
+    .meta({
+      rest: {
+        method: "POST",
+        path: "/templates/{id}/publish",
+        summary: "Request publication: starts the publication saga (quality gate, asset check), answers at once",
+        tags: ["templates"],
+        successStatus: 202,
+      },
+    })
+    .input(z.object({ id: z.string().min(1).describe("The template's id or slug") }))
+    .output(z.object({ sagaId: z.string().uuid(), templateId: z.string().uuid(), version: z.number().int() }).meta({ id: "PublicationStarted" }))
+    .mutation(async ({ ctx, input }) => {
+      const target = await publishableVersion(ctx.app.db.templates, input.id);
+      // People are named by e-mail on the saga's timeline and in TemplatePublished.publishedBy.
+      const who = ctx.principal!.email ?? actor(ctx);
+      const sagaId = await startSaga(ctx.app, sagaRegistry, publishTemplateSaga.name, { ...target, requestedBy: who }, { correlationId: correlation(ctx), startedBy: who });
+      return { sagaId, ...target };
+    }),
+
+  /** The publication saga's steps on this service (services only). */
+  publication: router({
+    begin: serviceProcedure
+      .input(z.object({ id: z.string().uuid(), version: z.number().int().min(1) }))
+      .mutation(({ ctx, input }) => beginPublication(ctx.app.db.templates, input.id, input.version)),
+    complete: serviceProcedure
+      .input(z.object({ id: z.string().uuid(), version: z.number().int().min(1), publishedBy: z.string() }))
+      .mutation(({ ctx, input }) => markPublished(ctx.app.db.templates, input.id, input.version, input.publishedBy, correlation(ctx))),
+    reject: serviceProcedure
+      .input(z.object({ id: z.string().uuid(), version: z.number().int().min(1), reason: z.string() }))
+      .mutation(({ ctx, input }) => rejectPublication(ctx.app.db.templates, input.id, input.version, input.reason, correlation(ctx))),
+  }),
 
   modules: router({
     list: protectedProcedure

@@ -211,6 +211,7 @@ export async function markPublished(db: TemplatesDb, id: string, version: number
     if (!t) throw new DomainError("NOT_FOUND", `no template "${id}"`);
     if (t.status === "deprecated") throw new DomainError("CONFLICT", `template "${t.slug}" is deprecated`);
     if (version > t.headVersion || version < 1) throw new DomainError("NOT_FOUND", `template "${t.slug}" has no version ${version}`);
+    if (t.status === "published" && t.publishedVersion === version) return getTemplate(tx, t.id); // a repeated saga step
     const updated = await tx.template.update({
       where: { id: t.id, revision: t.revision },
       data: { status: "published", publishedVersion: version, revision: { increment: 1 } },
