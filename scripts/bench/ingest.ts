@@ -12,7 +12,8 @@
  *    portal's /v1/traces route calls); `--senders` concurrent senders POST the batches over real HTTP. Throughput
  *    is spans STORED (rows counted at the end) over the time from the first request to the last answer.
  * Prints spans/s, the ratio to raw COPY, request latency p50/p99, and CPU time per span by process.
- * `--gin 0` drops the GIN index on span attributes first (to see what attribute search costs the write path).
+ * `--gin 0` drops the GIN index on span attributes first (to see what attribute search costs the write path);
+ * BENCH_SQL=<statements> runs SQL on the fresh database before measuring (to try another index set).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -380,12 +381,13 @@ async function main(): Promise<void> {
   console.log(`encoded   ${fmt(batchCount)} requests up front in ${((performance.now() - t) / 1000).toFixed(1)} s, ${fmt(bytes / batchCount)} bytes each (${fmt(bytes / batchCount / size)} per span)`);
 
   const url = await freshDatabase(TEST_PG_URL, "switchyard_bench_ingest");
-  if (!gin) {
+  if (!gin || process.env.BENCH_SQL) {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    await c.query(`DROP INDEX telemetry.spans_attributes_idx`);
+    if (!gin) await c.query(`DROP INDEX telemetry.spans_attributes_idx`);
+    if (process.env.BENCH_SQL) await c.query(process.env.BENCH_SQL);
     await c.end();
-    console.log(`without   the GIN index on span attributes (--gin 0)`);
+    console.log(`changed   ${[!gin && "without the GIN index on span attributes (--gin 0)", process.env.BENCH_SQL && `BENCH_SQL: ${process.env.BENCH_SQL}`].filter(Boolean).join("; ")}`);
   }
   const batchSpans = parseConfig({}).telemetry.batchSpans;
   const raw = await rawCopyBaseline(url, batches, gzip, writers, batchSpans, now);

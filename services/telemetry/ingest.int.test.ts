@@ -124,6 +124,17 @@ describe("day partitions", () => {
     expect(again[0]).toEqual({ partitionsCreated: [], partitionsDropped: [], resourcesDeleted: 0 });
   });
 
+  it("are maintained by the worker's scheduled telemetry.maintain job", async () => {
+    const { jobs, jobSchedules } = await import("@/workers/jobs");
+    const { handlers } = await import("@/workers/handlers");
+    expect(jobs["telemetry.maintain"].schema.parse({})).toEqual({});
+    expect(jobSchedules.some((s) => s.job === "telemetry.maintain")).toBe(true);
+    const report = await handlers["telemetry.maintain"]({}, { app } as never);
+    expect(report).toMatchObject({ partitionsDropped: expect.any(Array) });
+    const names = (await listSpanPartitions(app.pool)).map((p) => p.name);
+    expect(names).toContain(dayPartition(dayOf(new Date())).name);
+  });
+
   it("a missing day is created by the writer on first use, even when this process thought it existed", async () => {
     const receiver = createTraceReceiver({ pool: app.pool, settings: app.config.telemetry });
     try {
