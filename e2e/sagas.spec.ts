@@ -46,3 +46,28 @@ test("a completed run's timeline shows the four steps across three services", as
   }
   await shot(page, "saga-completed");
 });
+
+test("a project's correlation id shows the choreographed chain: ProjectCreated, then the ai starter's prompt run", async ({ page }) => {
+  await signIn(page, "kenji.watanabe@templator.dev", "/events");
+  await page.getByLabel("Service").selectOption("projects");
+  const created = page.locator('[data-testid=event-feed] tr[data-event="projects.ProjectCreated"]').first();
+  await expect(created).toBeVisible({ timeout: 30_000 });
+  await created.locator("a").click();
+  await expect(page).toHaveURL(/correlation=demo-project-/);
+  await page.getByLabel("Service").selectOption("");
+  await expect(page.locator('[data-testid=event-feed] tr[data-event="projects.ProjectCreated"]')).toHaveCount(1, { timeout: 30_000 });
+  await expect(page.locator('[data-testid=event-feed] tr[data-event="ai.PromptRunRecorded"]')).toContainText("outcome: success", { timeout: 30_000 });
+  await shot(page, "events-project-chain");
+});
+
+test("a publication's correlation id shows its events with the saga run that caused them", async ({ page }) => {
+  await signIn(page, "priya.raman@templator.dev", "/events");
+  await page.goto("/events?correlation=demo-publish-incident-postmortem");
+  await expect(page.locator('[data-testid=event-feed] tr[data-event="templates.TemplatePublished"]')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("chain-sagas")).toContainText("templates.publish");
+  await expect(page.getByTestId("chain-sagas")).toContainText("completed");
+  await shot(page, "events-publication-chain");
+  await page.goto("/events");
+  await expect(page.locator("[data-testid=event-feed] tbody tr").first()).toBeVisible();
+  await shot(page, "events");
+});

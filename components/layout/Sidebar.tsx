@@ -18,6 +18,7 @@ export function Sidebar() {
         <div className="nav-section">On call</div>
         <NavLink href="/messaging">Messaging</NavLink>
         <NavLink href="/sagas">Sagas</NavLink>
+        <NavLink href="/events">Events</NavLink>
       </nav>
       <div className="sidebar-foot">v{version}</div>
     </aside>

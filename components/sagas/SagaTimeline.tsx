@@ -37,7 +37,11 @@ export function SagaTimeline({ id }: { id: string }) {
               </h1>
               <p>
                 Orchestrated by <strong>{r.service}</strong> for <span className="mono">{r.subject}</span>, started by{" "}
-                <span className="mono">{r.startedBy}</span>. Correlation <span className="mono">{r.correlationId}</span>.
+                <span className="mono">{r.startedBy}</span>. Correlation{" "}
+                <Link className="mono" href={`/events?correlation=${encodeURIComponent(r.correlationId)}`}>
+                  {r.correlationId}
+                </Link>
+                .
               </p>
             </div>
           </div>
