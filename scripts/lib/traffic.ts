@@ -62,8 +62,13 @@ const SLO_DOC = `# SLO policy\n\nEvery production service has an availability SL
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runDemoTraffic(base: string, opts: { rounds?: number; pauseMs?: number; log?: (line: string) => void } = {}): Promise<void> {
+export async function runDemoTraffic(
+  base: string,
+  opts: { rounds?: number; pauseMs?: number; log?: (line: string) => void; signal?: AbortSignal } = {},
+): Promise<void> {
   const log = opts.log ?? ((l: string) => console.log(`[traffic] ${l}`));
+  // Checked between steps: a stopping portal ends the traffic at the next one.
+  const go = () => opts.signal?.throwIfAborted();
   const priya = await PortalClient.signIn(base, "priya.raman@templator.dev");
   const mateo = await PortalClient.signIn(base, "mateo.alvarez@templator.dev");
   const kenji = await PortalClient.signIn(base, "kenji.watanabe@templator.dev");
@@ -73,6 +78,7 @@ export async function runDemoTraffic(base: string, opts: { rounds?: number; paus
   await priya.rest("POST", "/modules", { body: { slug: "sign-off", title: "Sign-off", body: "## Sign-off\nApproved by {{approver}}.", variables: [v("approver", "Who approves")] } });
   const ids: Record<string, string> = {};
   for (const t of TEMPLATES) {
+    go();
     const created = await priya.rest<{ id?: string }>("POST", "/templates", { body: { slug: t.slug, title: t.title, description: t.description, body: t.body, variables: t.variables } });
     const existing = created.status === 201 ? created.body : (await priya.rest<{ id?: string; status?: string }>("GET", `/templates/${t.slug}`)).body;
     if (existing.id) ids[t.slug] = existing.id;
@@ -88,6 +94,7 @@ export async function runDemoTraffic(base: string, opts: { rounds?: number; paus
       await priya.rest("POST", "/assets", { raw: text, headers: { "content-type": "text/markdown", "x-file-name": name } });
     }
   }
+  go();
   const projects = await kenji.rest<{ items?: unknown[] }>("GET", "/projects?limit=1");
   if ((projects.body.items ?? []).length === 0) {
     for (const [name, slug] of [
@@ -98,6 +105,7 @@ export async function runDemoTraffic(base: string, opts: { rounds?: number; paus
       if (ids[slug]) await kenji.rest("POST", "/projects", { body: { name, templateId: ids[slug], description: `Demo project from ${slug}` }, headers: { "x-correlation-id": `demo-project-${randomUUID().slice(0, 8)}` } });
     }
   }
+  go();
   await amara.mutate("chaos.poison", { kind: "invalid-asset-upload", count: 2 }).catch((e: unknown) => log(`poison skipped: ${(e as Error).message}`));
   await amara.mutate("chaos.poison", { kind: "invalid-prompt-run", count: 1 }).catch(() => {});
 
@@ -105,6 +113,7 @@ export async function runDemoTraffic(base: string, opts: { rounds?: number; paus
   const slugs = Object.keys(ids);
   const rounds = opts.rounds ?? 40;
   for (let i = 0; i < rounds; i++) {
+    go();
     const slug = slugs[i % slugs.length]!;
     const calls: Promise<unknown>[] = [
       priya.rest("GET", "/templates?limit=25"),
@@ -124,6 +133,7 @@ export async function runDemoTraffic(base: string, opts: { rounds?: number; paus
     await Promise.allSettled(calls);
     await sleep(opts.pauseMs ?? 1500);
   }
+  go();
   if (rounds > 0) {
     const day = new Date().toISOString().slice(0, 10);
     await priya.rest("POST", "/reports", { body: { from: day, to: day } });

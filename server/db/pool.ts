@@ -5,6 +5,9 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 10_000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
+  // Nor a checked-out one between queries (a transaction waiting on another service while the
+  // database restarts): its next query fails, the caller sees that error, and the pool drops it.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 
