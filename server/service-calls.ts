@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "./app";
 import type { Principal } from "./auth/principal";
-import { createTRPCContext } from "./trpc/context";
+import { CORRELATION_HEADER, createTRPCContext } from "./trpc/context";
 import { createCaller } from "./trpc/root";
 
 /** The principal a service acts as when it calls another service (consumers, saga steps, jobs). */
@@ -15,7 +15,7 @@ export function servicePrincipal(service: string): Principal {
  * id ties the calls to the chain of events that caused them.
  */
 export function serviceCaller(app: AppContext, service: string, opts: { correlationId?: string; requestId?: string } = {}) {
-  const headers = new Headers(opts.correlationId ? { "x-correlation-id": opts.correlationId } : {});
+  const headers = new Headers(opts.correlationId ? { [CORRELATION_HEADER]: opts.correlationId } : {});
   const ctx = createTRPCContext({ app, headers, requestId: opts.requestId ?? randomUUID() });
   ctx.principal = servicePrincipal(service);
   return createCaller(ctx);

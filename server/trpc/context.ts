@@ -23,3 +23,11 @@ export function createTRPCContext(opts: { app: AppContext; headers?: Headers; re
     responseHeaders: new Headers(),
   };
 }
+
+/** The header that ties together every event and call one request causes (a chain, a saga). */
+export const CORRELATION_HEADER = "x-correlation-id";
+
+/** The correlation id of a call: the caller's `x-correlation-id`, or else the request's own id. */
+export function correlationIdOf(ctx: Pick<TRPCContext, "headers" | "requestId">): string {
+  return ctx.headers.get(CORRELATION_HEADER) ?? ctx.requestId;
+}

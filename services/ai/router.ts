@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { engineerProcedure, protectedProcedure } from "@/server/gateway/procedures";
-import type { TRPCContext } from "@/server/trpc/context";
+import { correlationIdOf } from "@/server/trpc/context";
 import { router } from "@/server/trpc/init";
 import { analyze, generate } from "./generate";
 import { lookupsFor } from "./lookups";
@@ -21,8 +21,7 @@ import {
 } from "./schemas";
 import { getProjectStarter } from "./starters";
 
-/** The chain of events a request starts is tied together by this id (a caller's, or the request's). */
-const correlation = (ctx: TRPCContext) => ctx.headers.get("x-correlation-id") ?? ctx.requestId;
+const correlation = correlationIdOf;
 
 const analyzeExample = {
   body: "# Incident postmortem: {{title}}\n\n## Impact\n{{impact}}\n\n## Timeline\n{time}",

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { engineerProcedure, protectedProcedure } from "@/server/gateway/procedures";
-import type { TRPCContext } from "@/server/trpc/context";
+import { correlationIdOf } from "@/server/trpc/context";
 import { router } from "@/server/trpc/init";
 import { listEvents } from "./feed";
 import { getMetrics } from "./metrics/query";
 import { getReport, getReportCsv, listReports, requestReport } from "./reports/reports";
 import { CreateReportInput, EventPage, GetReportInput, ListEventsInput, ListReportsInput, Metrics, MetricsInput, Report, ReportDetail, ReportPage } from "./schemas";
 
-/** The chain of events a request starts is tied together by this id (a caller's, or the request's). */
-const correlation = (ctx: TRPCContext) => ctx.headers.get("x-correlation-id") ?? ctx.requestId;
+const correlation = correlationIdOf;
 
 /** Product analytics from domain events: metrics, the event feed and usage reports (thin over the domain functions). */
 export const analyticsRouter = router({

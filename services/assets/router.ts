@@ -1,14 +1,14 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { engineerProcedure, protectedProcedure } from "@/server/gateway/procedures";
-import type { TRPCContext } from "@/server/trpc/context";
+import { correlationIdOf, type TRPCContext } from "@/server/trpc/context";
 import { router } from "@/server/trpc/init";
 import { checkAssets, getAsset, getAssetText, listAssets, uploadAsset } from "./assets";
 import { AssetTooLargeError, InvalidUploadError, UnsupportedAssetTypeError } from "./errors";
 import { AssetPage, AssetText, AssetView, CheckAssetsInput, CheckAssetsOutput, ListAssetsInput, UploadAssetInput } from "./schemas";
 import { localStorageAt } from "./storage";
 
-const correlation = (ctx: TRPCContext) => ctx.headers.get("x-correlation-id") ?? ctx.requestId;
+const correlation = correlationIdOf;
 const storage = (ctx: TRPCContext) => localStorageAt(ctx.app.config.assets.storageDir);
 
 /** Upload refusals as the gateway's error codes (413, 415, 400 over REST). */

@@ -7,6 +7,7 @@ import { resolvePrincipal } from "@/server/auth/resolve";
 import { DomainError } from "@/server/errors";
 import { requestIdFrom, runInRequestScope } from "@/server/request-context";
 import { handleRestRequest } from "@/server/rest/handler";
+import { CORRELATION_HEADER } from "@/server/trpc/context";
 import { REST_PREFIX } from "@/server/rest/meta";
 import { createTRPCContext } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/root";
@@ -129,7 +130,7 @@ export function handleAssetUpload(req: Request, app: AppContext): Promise<Respon
       }
       const storage = localStorageAt(settings.storageDir);
       const stored = await storeUpload(storage, settings, source, admitted.contentType);
-      const correlationId = req.headers.get("x-correlation-id") ?? requestId;
+      const correlationId = req.headers.get(CORRELATION_HEADER) ?? requestId;
       const asset = await recordUpload(app.db.assets, storage, { ...admitted, stored }, principal.userId, correlationId);
       app.log.info({ route: "assets.upload", assetId: asset.id, sizeBytes: asset.sizeBytes, contentType: asset.contentType, principal: principal.userId, durationMs: Math.round(performance.now() - started) }, "asset uploaded");
       headers.set("location", `${REST_PREFIX}/assets/${asset.id}`);

@@ -1,6 +1,6 @@
 import { hasRole } from "@/server/auth/principal";
 import { engineerProcedure, protectedProcedure } from "@/server/gateway/procedures";
-import type { TRPCContext } from "@/server/trpc/context";
+import { correlationIdOf, type TRPCContext } from "@/server/trpc/context";
 import { router } from "@/server/trpc/init";
 import { addMember, removeMember } from "./members";
 import { type Actor, archiveProject, createProject, getProject, listProjects } from "./projects";
@@ -15,8 +15,7 @@ import {
   RemoveMemberInput,
 } from "./schemas";
 
-/** The chain of events a request starts is tied together by this id (a caller's, or the request's). */
-const correlation = (ctx: TRPCContext) => ctx.headers.get("x-correlation-id") ?? ctx.requestId;
+const correlation = correlationIdOf;
 
 /** The caller as the projects service sees it; services calling in-process act like admins. */
 function actor(ctx: TRPCContext): Actor {

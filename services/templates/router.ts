@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { engineerProcedure, protectedProcedure, serviceProcedure } from "@/server/gateway/procedures";
 import { startSaga } from "@/server/sagas/engine";
-import type { TRPCContext } from "@/server/trpc/context";
+import { correlationIdOf, type TRPCContext } from "@/server/trpc/context";
 import { router } from "@/server/trpc/init";
 import { sagaRegistry } from "@/workers/sagas";
 import { createModule, getModule, listModules, updateModule } from "./modules";
@@ -20,8 +20,7 @@ import {
 } from "./schemas";
 import { createTemplate, deprecateTemplate, getTemplate, listTemplates, markPublished, updateTemplate } from "./templates";
 
-/** The chain of events a request starts is tied together by this id (a caller's, or the request's). */
-const correlation = (ctx: TRPCContext) => ctx.headers.get("x-correlation-id") ?? ctx.requestId;
+const correlation = correlationIdOf;
 const actor = (ctx: TRPCContext) => ctx.principal!.userId;
 
 const example = {
