@@ -23,5 +23,5 @@ export default function proxy(req: NextRequest): NextResponse | undefined {
 
 export const config = {
   // Pages only: API routes answer 401 themselves; static assets and the login page are public.
-  matcher: ["/((?!api/|_next/|login|favicon.ico|icon.svg|v1/).*)"],
+  matcher: ["/((?!api/|_next/|login|favicon.ico|icon.svg|v1/|metrics/prometheus).*)"],
 };

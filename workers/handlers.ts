@@ -10,6 +10,7 @@ import { runSagaStep } from "@/server/sagas/engine";
 import { runScheduledReport, runUsageReport } from "@/services/analytics/reports/reports";
 import { syncCatalog } from "@/services/catalog/sync";
 import { runTelemetryMaintenance } from "@/services/telemetry/maintenance";
+import { runRedRollup } from "@/services/telemetry/red";
 import { messagingRegistry } from "./consumers";
 import type { JobData, JobName } from "./jobs";
 import { sagaRegistry } from "./sagas";
@@ -34,5 +35,6 @@ export const handlers: { [N in JobName]: Handler<N> } = {
   },
   "messaging.maintain": async (_data, { app }) => runMaintenance(app),
   "telemetry.maintain": async (_data, { app }) => runTelemetryMaintenance(app.pool, app.config.telemetry),
+  "telemetry.rollup": async (_data, { app }) => runRedRollup(app.pool),
   "saga.step": async (data, { app }) => runSagaStep(app, sagaRegistry, data),
 };

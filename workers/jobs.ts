@@ -81,6 +81,15 @@ export const jobs = {
     backoffMs: 5000,
     timeoutMs: 10 * 60_000,
   }),
+  // RED rollups from the spans stored since the last run (services/telemetry/red.ts). A failed run is
+  // simply redone by the next minute's, so no retries pile up behind it.
+  "telemetry.rollup": defineJob({
+    queue: "telemetry",
+    schema: z.object({}),
+    attempts: 1,
+    backoffMs: 5000,
+    timeoutMs: 5 * 60_000,
+  }),
 } as const;
 
 export type JobName = keyof typeof jobs;
@@ -95,6 +104,8 @@ export const jobSchedules: { id: string; job: JobName; repeat: { pattern: string
   { id: "analytics.usage-report:daily", job: "analytics.usage-report", repeat: { pattern: "10 0 * * *", tz: "UTC" }, data: {} },
   // Span store: day partitions created ahead, expired ones dropped (the ingest writer also creates a missing day).
   { id: "telemetry.maintain:hourly", job: "telemetry.maintain", repeat: { pattern: "5 * * * *", tz: "UTC" }, data: {} },
+  // RED rollups (spanmetrics semantics), by ingest watermark: late spans are added to their minute once.
+  { id: "telemetry.rollup:minutely", job: "telemetry.rollup", repeat: { pattern: "* * * * *", tz: "UTC" }, data: {} },
 ];
 
 /**

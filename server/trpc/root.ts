@@ -8,6 +8,7 @@ import { chaosRouter } from "@/services/messaging/chaos-router";
 import { messagingRouter } from "@/services/messaging/router";
 import { projectsRouter } from "@/services/projects/router";
 import { sagasRouter } from "@/services/messaging/sagas-router";
+import { telemetryRouter } from "@/services/telemetry/router";
 import { templatesRouter } from "@/services/templates/router";
 import { createCallerFactory, router } from "./init";
 
@@ -23,6 +24,7 @@ export const appRouter = router({
   messaging: messagingRouter,
   projects: projectsRouter,
   sagas: sagasRouter,
+  telemetry: telemetryRouter,
   templates: templatesRouter,
 });
 

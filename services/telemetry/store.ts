@@ -122,7 +122,7 @@ export async function copySpans(client: pg.PoolClient, chunks: readonly Buffer[]
 export async function insertSpansSkippingDuplicates(client: pg.PoolClient, chunks: readonly Buffer[]): Promise<number> {
   await client.query("BEGIN");
   try {
-    await client.query(`CREATE TEMP TABLE IF NOT EXISTS spans_incoming (LIKE telemetry.spans) ON COMMIT DELETE ROWS`);
+    await client.query(`CREATE TEMP TABLE IF NOT EXISTS spans_incoming (LIKE telemetry.spans INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
     await copyInto(client, "spans_incoming", chunks);
     const res = await client.query(`INSERT INTO telemetry.spans SELECT * FROM spans_incoming ON CONFLICT DO NOTHING`);
     await client.query("COMMIT");
