@@ -65,7 +65,10 @@ export class LocalDiskStorage implements AssetStorage {
       await rename(tmp, final);
       return { key: sha256, sizeBytes: size, sha256 };
     } catch (err) {
+      // The file may still be opening: wait until the stream has closed, or rm would run first and the
+      // late open would leave an empty temp file behind.
       out.destroy();
+      if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
       await rm(tmp, { force: true });
       throw err;
     }
