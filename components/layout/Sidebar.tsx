@@ -15,6 +15,13 @@ export function Sidebar() {
       <nav className="nav" aria-label="Main">
         <div className="nav-section">Catalog</div>
         <NavLink href="/catalog">Services</NavLink>
+        <NavLink href="/contracts">Contracts</NavLink>
+        <NavLink href="/contracts/matrix">Contract matrix</NavLink>
+        <div className="nav-section">Observe</div>
+        <NavLink href="/traces">Traces</NavLink>
+        <NavLink href="/service-map">Service map</NavLink>
+        <NavLink href="/red">RED metrics</NavLink>
+        <NavLink href="/slos">SLOs &amp; alerts</NavLink>
         <div className="nav-section">On call</div>
         <NavLink href="/messaging">Messaging</NavLink>
         <NavLink href="/sagas">Sagas</NavLink>

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { protectedProcedure } from "@/server/gateway/procedures";
 import { router } from "@/server/trpc/init";
+import { dashboardsRouter } from "./dashboards-router";
 import { serviceGraph } from "./graph";
 import { searchTraces, traceById } from "./query";
 import { redSeries } from "./red";
@@ -19,6 +20,9 @@ const range = z
 const traceId = z.string().regex(/^[0-9a-fA-F]{32}$/, "a trace id is 32 hex digits");
 
 export const telemetryRouter = router({
+  /** Procedures behind the service map, RED dashboards and SLO pages (services/telemetry/dashboards-router.ts). */
+  dashboards: dashboardsRouter,
+
   /** Per-minute rate, error %, p50/p95/p99 of a service (optionally one operation / span kind). */
   red: protectedProcedure
     .input(range.and(z.object({ service: name, operation: name.optional(), spanKind: z.number().int().min(0).max(5).optional() })))
