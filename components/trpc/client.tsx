@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/clie
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
+import { tracedFetch } from "@/components/telemetry/browser-tracing";
 import type { AppRouter } from "@/server/trpc/root";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -30,7 +31,10 @@ function makeQueryClient(): QueryClient {
   });
 }
 
-/** TanStack Query + tRPC for client components; requests go through the gateway at /api/trpc. */
+/**
+ * TanStack Query + tRPC for client components; requests go through the gateway at /api/trpc, each one
+ * a browser span whose trace the server's spans join (components/telemetry/browser-tracing.ts).
+ */
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
@@ -43,9 +47,10 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
           true: httpLink({
             url: "/api/trpc",
             transformer: superjson,
+            fetch: tracedFetch,
             headers: ({ op }) => ({ "idempotency-key": (op.context.idempotencyKey as string | undefined) ?? newKey() }),
           }),
-          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson, fetch: tracedFetch }),
         }),
       ],
     }),

@@ -12,7 +12,15 @@ export const traceContext = middleware(async ({ path, type, ctx, next }) => {
     `trpc ${path}`,
     {
       kind: SpanKind.SERVER,
-      attributes: { "rpc.system": "trpc", "rpc.method": path, "rpc.trpc.type": type, "switchyard.request_id": ctx.requestId },
+      attributes: {
+        "rpc.system": "trpc",
+        "rpc.service": path.split(".")[0]!,
+        "rpc.method": path,
+        "rpc.trpc.type": type,
+        // The Templator service (the router's first segment) whose procedure runs: the trace flow graph's node.
+        "switchyard.service": path.split(".")[0]!,
+        "switchyard.request_id": ctx.requestId,
+      },
     },
     async (span) => {
       try {

@@ -99,6 +99,7 @@ async function processDelivery(
         "messaging.operation.name": "process",
         "messaging.destination.name": queue,
         "messaging.consumer.group.name": consumer.name,
+        "switchyard.service": consumer.service,
         "messaging.message.id": envelope.eventId,
         "messaging.message.delivery_attempt": job.attemptsMade + 1,
         "switchyard.event.type": envelope.eventType,

@@ -27,6 +27,8 @@ describe("the sampler", () => {
     expect(decide({ "http.target": "/v1/traces" })).toBe(SamplingDecision.NOT_RECORD);
     expect(decide({ "url.path": "/v1/traces" })).toBe(SamplingDecision.NOT_RECORD);
     expect(decide({ "http.target": "/v1/tracesx" })).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+    // Nor a page posting its browser spans.
+    expect(decide({ "url.path": "/api/telemetry/browser" })).toBe(SamplingDecision.NOT_RECORD);
     expect(decide({ "http.target": "/api/trpc/catalog.list" })).toBe(SamplingDecision.RECORD_AND_SAMPLED);
   });
 });

@@ -34,9 +34,14 @@ export function traceExportTarget(config: Config): { url: string; headers: Recor
   return { url: `http://${host}:${config.port}${OTLP_TRACES_PATH}`, headers: token ? { authorization: `Bearer ${token}` } : {} };
 }
 
-/** True for an incoming request to the trace receiver. */
+/** Where the portal's pages send the spans they record (services/telemetry/browser.ts). */
+export const BROWSER_SPANS_PATH = "/api/telemetry/browser";
+
+const under = (path: string, base: string) => path === base || path.startsWith(`${base}?`) || path.startsWith(`${base}/`);
+
+/** True for an incoming request that carries spans: to the trace receiver, or a page's browser spans. */
 export function isTraceIngestRequest(path: string | undefined): boolean {
-  return path !== undefined && (path === OTLP_TRACES_PATH || path.startsWith(`${OTLP_TRACES_PATH}?`) || path.startsWith(`${OTLP_TRACES_PATH}/`));
+  return path !== undefined && (under(path, OTLP_TRACES_PATH) || under(path, BROWSER_SPANS_PATH));
 }
 
 /**
