@@ -26,10 +26,15 @@ export async function publishContracts(db: ContractsDb, input: z.output<typeof P
   if (twice) throw new DomainError("BAD_REQUEST", `two pacts with provider "${twice}"; publish one pact per provider`);
   assertJsonSchemas("the event schema", (input.eventSchemas ?? []).map((e) => ({ eventType: e.eventType, schema: e.schema })));
   assertJsonSchemas("the reader schema", (input.eventReads ?? []).map((e) => ({ eventType: e.eventType, schema: e.readerSchema })));
+  if (input.openapi) {
+    const problems = validateContract("openapi", input.openapi);
+    if (problems.length) throw new DomainError("BAD_REQUEST", `the OpenAPI document is not valid: ${problems.slice(0, 5).join("; ")}`);
+  }
 
   return db.$transaction(async (tx) => {
     const consumer = await ensurePacticipant(tx, input.pacticipant);
     const version = await ensureVersion(tx, consumer.id, input.version, input);
+    if (input.openapi) await tx.pacticipantVersion.update({ where: { id: version.id }, data: { openapi: input.openapi as object } });
     const published: z.output<typeof PublishResult>["pacts"] = [];
     for (const pact of pacts) {
       const provider = await ensurePacticipant(tx, pact.provider);

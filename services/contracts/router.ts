@@ -2,12 +2,22 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { hasRole, hasScope } from "@/server/auth/principal";
 import { protectedProcedure } from "@/server/gateway/procedures";
+import { serviceCaller } from "@/server/service-calls";
+import type { AppContext } from "@/server/app";
 import { middleware, router } from "@/server/trpc/init";
+import { getServiceConsumers, getServiceContracts, listContractServices, observationWindow } from "./browser";
+import type { TObservedEdges } from "./browser-consumers";
+import { diffContractVersions } from "./browser-diff";
+import { contractMatrix } from "./browser-matrix";
 import { canIDeploy } from "./can-i-deploy";
 import { listEnvironments, recordDeployment, recordUndeployment, saveEnvironment } from "./deployments";
 import { getMatrix } from "./matrix";
 import { publishContracts } from "./publish";
 import {
+  BrowserConsumersInput,
+  BrowserDiffInput,
+  BrowserServiceInput,
+  BrowserServicesInput,
   CanIDeployInput,
   CanIDeployResult,
   DeploymentInput,
@@ -41,11 +51,30 @@ const requirePublisher = middleware(async ({ ctx, next }) => {
 const publisherProcedure = protectedProcedure.use(requirePublisher);
 const tags = ["contracts"];
 
+/** Observed consumers come from the telemetry service's public procedure (never its tables). */
+const observedEdges =
+  (app: AppContext): TObservedEdges =>
+  (range) =>
+    serviceCaller(app, "contracts").telemetry.graph(range);
+
+/** The portal's contract browser (signed-in reads; docs/decisions/013-contract-browser.md). */
+const browserRouter = router({
+  services: protectedProcedure.input(BrowserServicesInput).query(({ ctx, input }) => listContractServices(ctx.app.config.rootDir, ctx.app.db.contracts, observedEdges(ctx.app), observationWindow(input.hours))),
+  service: protectedProcedure.input(BrowserServiceInput).query(({ ctx, input }) => getServiceContracts(ctx.app.config.rootDir, ctx.app.db.contracts, input.service)),
+  consumers: protectedProcedure
+    .input(BrowserConsumersInput)
+    .query(({ ctx, input }) => getServiceConsumers(ctx.app.config.rootDir, ctx.app.db.contracts, observedEdges(ctx.app), input.service, observationWindow(input.hours))),
+  diff: protectedProcedure.input(BrowserDiffInput).query(({ ctx, input }) => diffContractVersions(ctx.app.config.rootDir, ctx.app.db.contracts, input)),
+  matrix: protectedProcedure.input(z.object({}).default({})).query(({ ctx }) => contractMatrix(ctx.app.db.contracts)),
+});
+
 /**
  * The contract broker (docs/decisions/010-contract-broker.md): what CI publishes (pacts, verification
  * results, event schemas, deployments) and asks (can-i-deploy, the matrix). tRPC and REST under /api/v1.
  */
 export const contractsRouter = router({
+  browser: browserRouter,
+
   publish: publisherProcedure
     .meta({ rest: { method: "POST", path: "/contracts/publish", summary: "Publish a pacticipant version's pacts, event schemas and event reads", tags } })
     .input(PublishInput)

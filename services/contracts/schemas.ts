@@ -21,6 +21,8 @@ export const PublishInput = z
       .array(z.object({ provider: Name, content: JsonObject.describe("The pact file as pact-js wrote it") }))
       .max(100)
       .default([]),
+    /** The OpenAPI document of the HTTP API this version provides; when given, replaces what was published. */
+    openapi: JsonObject.optional().describe("The OpenAPI 3 document of the HTTP API this version provides (contracts/openapi/<service>.json)"),
     /** Event schemas this version writes; when given, replaces what was published for the version. */
     eventSchemas: z
       .array(z.object({ eventType: z.string().min(1).max(200), eventVersion: z.number().int().min(1), schema: JsonObject }))
@@ -140,3 +142,21 @@ export const MatrixRow = z.object({
   providerDeployedIn: z.array(z.string()),
 });
 export const MatrixResult = z.object({ rows: z.array(MatrixRow) }).meta({ id: "ContractMatrix" });
+
+// ---- The contract browser (services/contracts/browser*.ts): portal reads, tRPC only.
+
+/** How many hours of traces count as "observed" (the telemetry service graph allows up to 7 days). */
+const ObservedHours = z.number().int().min(1).max(168).default(24);
+export const BrowserServicesInput = z.object({ hours: ObservedHours }).default({ hours: 24 });
+export const BrowserServiceInput = z.object({ service: Name });
+export const BrowserConsumersInput = z.object({ service: Name, hours: ObservedHours });
+export const BrowserDiffInput = z.object({
+  service: Name,
+  kind: z.enum(["openapi", "event"]),
+  /** The service's name for its OpenAPI document, the event type for an event schema. */
+  subject: z.string().trim().min(1).max(200),
+  /** Version ids as the browser lists them: `code`, `released:<version>`, `broker:<pacticipant version>`. */
+  from: z.string().trim().min(1).max(250),
+  to: z.string().trim().min(1).max(250),
+  mode: z.enum(["BACKWARD", "FORWARD", "FULL", "NONE"]).default("BACKWARD"),
+});

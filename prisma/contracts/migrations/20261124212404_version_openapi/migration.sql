@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "contracts"."versions" ADD COLUMN     "openapi" JSONB;
