@@ -6,6 +6,7 @@
  *   switchyard record-undeployment   a service no longer runs in an environment
  *   switchyard create-environment    an environment (and whether it is production)
  */
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { BrokerError, brokerFrom, callBroker, query, type TBroker } from "./broker-client";
@@ -65,7 +66,9 @@ Publishes to the broker what version V of service S brings:
   - its pacts as a consumer: the pact files in the pacts directory whose consumer is S;
   - the event schemas it writes: contracts/events/<type>.json for S's event types;
   - the event types it reads, with its reader schemas: from its consumers (workers/consumers.ts)
-    and its catalog entry's consumesApis (<producer>-events).
+    and its catalog entry's consumesApis (<producer>-events);
+  - the OpenAPI document of its HTTP API: contracts/openapi/<service>.json, when there is one
+    (the portal's contract browser shows and compares the versions).
 
 options:
   --service S           the service (pacticipant) name
@@ -74,7 +77,7 @@ options:
   --build-url URL       the CI build
   --pacts DIR           where the pact files are (default: contracts/pacts)
   --root DIR            the checkout (default: the current directory)
-  --no-events           publish the pacts only
+  --no-events           publish the pacts only (no event schemas, no OpenAPI document)
 ${BROKER_OPTIONS}
   -h, --help            this help
 
@@ -96,11 +99,19 @@ async function publish(argv: string[], io: TIo): Promise<number> {
   const pactsDir = path.resolve(io.cwd, str(values, "pacts") ?? path.join(root, "contracts", "pacts"));
   // Loaded here only: it imports the consumer registry (every consumer's service code).
   const { eventReadsOf, eventWritesOf, pactsOf } = await import("../../services/contracts/participation");
-  let pacts, writes, reads;
+  let pacts, writes, reads, openapi: unknown;
   try {
     pacts = pactsOf(service, pactsDir);
     writes = values["no-events"] ? undefined : eventWritesOf(service, root);
     reads = values["no-events"] ? undefined : eventReadsOf(service, root);
+    const openapiFile = path.join(root, "contracts", "openapi", `${service}.json`);
+    if (!values["no-events"] && existsSync(openapiFile)) {
+      try {
+        openapi = JSON.parse(readFileSync(openapiFile, "utf8"));
+      } catch (error) {
+        throw new Error(`${path.relative(io.cwd, openapiFile)} is not valid JSON: ${(error as Error).message}`);
+      }
+    }
   } catch (error) {
     throw new InputError((error as Error).message);
   }
@@ -112,6 +123,7 @@ async function publish(argv: string[], io: TIo): Promise<number> {
     pacts: pacts.map((p) => ({ provider: p.provider, content: p.content })),
     ...(writes ? { eventSchemas: writes } : {}),
     ...(reads ? { eventReads: reads.map((r) => ({ eventType: r.eventType, readerSchema: r.readerSchema })) } : {}),
+    ...(openapi ? { openapi } : {}),
   };
   const res = await callBroker<TPublishResult>(broker, "POST", "/contracts/publish", body);
   const lines = [`published ${res.pacticipant} ${res.version} to ${broker.url}`];
@@ -120,7 +132,7 @@ async function publish(argv: string[], io: TIo): Promise<number> {
     lines.push(`  pact with ${p.provider}: ${p.kind}, ${p.interactions} interaction(s), sha ${p.sha.slice(0, 12)}${verified}`);
   }
   if (res.pacts.length === 0) lines.push(`  no pacts with consumer ${service} in ${path.relative(io.cwd, pactsDir) || "."}`);
-  lines.push(`  ${res.eventSchemas} event schema(s) written, ${res.eventReads} event type(s) read`);
+  lines.push(`  ${res.eventSchemas} event schema(s) written, ${res.eventReads} event type(s) read${openapi ? ", OpenAPI document" : ""}`);
   for (const r of reads ?? []) lines.push(`    reads ${r.eventType} (${r.source})`);
   io.stdout(`${lines.join("\n")}\n`);
   return EXIT.ok;

@@ -173,7 +173,10 @@ describe("contracts from pact to deployment", { timeout: 120_000 }, () => {
     expect(analytics.stdout).toMatch(/reads templator\.events\.v1\.templates\.TemplatePublished \(consumer analytics\.event-feed, consumer analytics\.metrics\)/);
     const templates = await switchyard("contracts", "publish", "--service", "templates", "--version", "t-1");
     expect(templates.code).toBe(0);
-    expect(templates.stdout).toMatch(/event schema\(s\) written/);
+    expect(templates.stdout).toMatch(/event schema\(s\) written, \d+ event type\(s\) read, OpenAPI document/);
+    // The HTTP API's document travels with the version: the contract browser lists and compares it.
+    const stored = await app.db.contracts.pacticipantVersion.findFirst({ where: { number: "t-1", pacticipant: { name: "templates" } }, select: { openapi: true } });
+    expect((stored?.openapi as { info?: { title?: string } } | null)?.info?.title).toMatch(/templates/i);
 
     await recordVerification("projects", "p-1", "t-1", http);
     await recordVerification("analytics", "a-1", "t-1", message);
