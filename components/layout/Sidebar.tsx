@@ -15,7 +15,9 @@ export function Sidebar() {
       <nav className="nav" aria-label="Main">
         <div className="nav-section">Catalog</div>
         <NavLink href="/catalog">Services</NavLink>
-        <NavLink href="/contracts">Contracts</NavLink>
+        <NavLink href="/contracts" except={["/contracts/matrix"]}>
+          Contracts
+        </NavLink>
         <NavLink href="/contracts/matrix">Contract matrix</NavLink>
         <div className="nav-section">Observe</div>
         <NavLink href="/traces">Traces</NavLink>
