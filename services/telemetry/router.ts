@@ -7,6 +7,7 @@ import { serviceGraph } from "./graph";
 import { searchTraces, traceById } from "./query";
 import { redSeries } from "./red";
 import { evaluateSlos } from "./slo";
+import { getTraceFlow, getTraceSpan, getTraceView, listTraceServices } from "./trace-view-store";
 
 /** Telemetry procedures (signed-in): thin transport over services/telemetry's RED, graph, SLO and trace queries. */
 
@@ -65,5 +66,31 @@ export const telemetryRouter = router({
       if (spans.length === 0) throw new TRPCError({ code: "NOT_FOUND", message: `no spans of trace ${input.traceId}` });
       return { traceId: input.traceId.toLowerCase(), spans };
     }),
+
+    /** The trace page's waterfall: packed columns in tree order with the critical path (trace-view.ts). */
+    view: protectedProcedure.input(z.object({ traceId })).query(async ({ ctx, input }) => {
+      const view = await getTraceView(ctx.app.pool, input.traceId);
+      if (!view) throw new TRPCError({ code: "NOT_FOUND", message: `no spans of trace ${input.traceId}` });
+      return view;
+    }),
+
+    /** One span in full (attributes, resource, events, links), opened from the waterfall. */
+    span: protectedProcedure
+      .input(z.object({ traceId, spanId: z.string().regex(/^[0-9a-fA-F]{16}$/, "a span id is 16 hex digits") }))
+      .query(async ({ ctx, input }) => {
+      const span = await getTraceSpan(ctx.app.pool, input.traceId, input.spanId);
+      if (!span) throw new TRPCError({ code: "NOT_FOUND", message: `no span ${input.spanId} in trace ${input.traceId}` });
+      return span;
+    }),
+
+    /** The trace's flow graph: services, brokers and databases with call/message edges (flow.ts). */
+    flow: protectedProcedure.input(z.object({ traceId })).query(async ({ ctx, input }) => {
+      const flow = await getTraceFlow(ctx.app.pool, input.traceId);
+      if (!flow) throw new TRPCError({ code: "NOT_FOUND", message: `no spans of trace ${input.traceId}` });
+      return flow;
+    }),
+
+    /** Services (resource service.name) that have sent spans, for the search filter. */
+    services: protectedProcedure.query(({ ctx }) => listTraceServices(ctx.app.pool)),
   }),
 });
