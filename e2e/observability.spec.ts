@@ -148,7 +148,7 @@ test("the RED pages list services with sparklines and chart one service with its
   const failing = page.getByTestId("trace-links").getByRole("link", { name: "Failing traces" });
   const href = new URL((await failing.getAttribute("href"))!, "http://x");
   expect(href.pathname).toBe("/traces");
-  expect(Object.fromEntries(href.searchParams)).toMatchObject({ service: "shop-checkout", errorsOnly: "true" });
+  expect(Object.fromEntries(href.searchParams)).toMatchObject({ service: "shop-checkout", errors: "1" });
   expect(new Date(href.searchParams.get("to")!).getTime() - new Date(href.searchParams.get("from")!).getTime()).toBe(3_600_000);
   await shot(page, "red-service");
 
@@ -158,7 +158,7 @@ test("the RED pages list services with sparklines and chart one service with its
   await expect(page).toHaveURL(/operation=POST\+%2Fcharge&kind=3|kind=3.*operation=POST/);
   await expect(page.getByTestId("red-kpis")).toContainText("20%");
   const slowLink = ops.locator("tbody tr").first().getByRole("link", { name: "slow" });
-  expect(await slowLink.getAttribute("href")).toMatch(/\/traces\?service=shop-checkout&operation=GET\+%2Fstock&from=.+&minDurationMs=\d+/);
+  expect(await slowLink.getAttribute("href")).toMatch(/\/traces\?service=shop-checkout&operation=GET\+%2Fstock&min=\d+&from=.+/);
 });
 
 test("the SLO page lists the burn-rate alerts with links to the RED chart at that time and to failing traces", async ({ page }) => {

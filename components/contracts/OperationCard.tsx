@@ -1,3 +1,4 @@
+import { TryRequest } from "@/components/telemetry/TryRequest";
 import type { TOperationView } from "@/services/contracts/browser-openapi";
 import styles from "./contracts.module.css";
 import { SchemaTable } from "./SchemaTable";
@@ -14,8 +15,11 @@ function Example({ value, source }: { value: unknown; source: "document" | "gene
   );
 }
 
-/** One REST operation: summary line, then parameters, request body, responses and examples. */
-export function OperationCard({ op, open }: { op: TOperationView; open?: boolean }) {
+/**
+ * One REST operation: summary line, then parameters, request body, responses and examples; for the
+ * version this portal runs (`tryable`), a "Try it" form that sends a real, traced request.
+ */
+export function OperationCard({ op, open, tryable = false }: { op: TOperationView; open?: boolean; tryable?: boolean }) {
   const success = op.responses.filter((r) => /^[23]/.test(r.status));
   const errors = op.responses.filter((r) => !/^[23]/.test(r.status));
   return (
@@ -102,6 +106,17 @@ export function OperationCard({ op, open }: { op: TOperationView; open?: boolean
             </div>
           )}
         </div>
+        {tryable && (
+          <div>
+            <h3>Try it</h3>
+            <TryRequest
+              method={op.method}
+              path={op.path}
+              queryParams={op.parameters.filter((p) => p.in === "query").map((p) => p.name)}
+              exampleBody={op.requestBody?.example}
+            />
+          </div>
+        )}
       </div>
     </details>
   );

@@ -74,7 +74,7 @@ export function ServiceContracts({ service }: { service: string }) {
               (d.api ? (
                 <div className={styles.ops} data-testid="operations">
                   {d.api.operations.map((op, i) => (
-                    <OperationCard key={op.key} op={op} open={i === 0} />
+                    <OperationCard key={op.key} op={op} open={i === 0} tryable={d.api!.shownVersion === "code"} />
                   ))}
                 </div>
               ) : (

@@ -20,8 +20,8 @@ describe("links between the observability pages", () => {
 
   it("searches traces of a service and operation, failing or slower than a bound", () => {
     const p = q(tracesHref({ service: "checkout", operation: "POST /pay", from: at - 60_000, to: at, minDurationMs: 97.5 }));
-    expect(Object.fromEntries(p)).toEqual({ service: "checkout", operation: "POST /pay", from: new Date(at - 60_000).toISOString(), to: new Date(at).toISOString(), minDurationMs: "97" });
-    expect(q(tracesHref({ service: "a", from: at - 1, to: at, errorsOnly: true })).get("errorsOnly")).toBe("true");
+    expect(Object.fromEntries(p)).toEqual({ service: "checkout", operation: "POST /pay", from: new Date(at - 60_000).toISOString(), to: new Date(at).toISOString(), min: "97" });
+    expect(q(tracesHref({ service: "a", from: at - 1, to: at, errorsOnly: true })).get("errors")).toBe("1");
     expect(traceHref("0af7651916cd43dd8448eb211c80319c")).toBe("/traces/0af7651916cd43dd8448eb211c80319c");
     expect(redHref("checkout")).toBe("/red/checkout");
     expect(q(redHref("checkout", { from: at - 1000, to: at }, { operation: "GET /", kind: 2 })).get("kind")).toBe("2");

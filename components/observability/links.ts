@@ -1,3 +1,5 @@
+import { DEFAULT_FILTERS, filtersQuery } from "@/components/traces/search-params";
+
 /**
  * URLs between the observability pages. The trace pages (/traces, /traces/<traceId>) belong to the trace
  * explorer; they are reached only through these URLs (times as ISO 8601).
@@ -48,14 +50,18 @@ export function alertRedHref(service: string, mark: AlertMark): string {
 
 /** Trace search for a service (and operation) over a range: failing ones only, or those slower than a bound. */
 export function tracesHref(q: Range & { service: string; operation?: string | undefined; errorsOnly?: boolean; minDurationMs?: number | null | undefined }): string {
-  return withQuery("/traces", {
+  // The trace explorer's own query-string format (components/traces/search-params.ts), so the two cannot drift.
+  const query = filtersQuery({
+    ...DEFAULT_FILTERS,
     service: q.service,
-    operation: q.operation,
+    operation: q.operation ?? "",
+    minMs: q.minDurationMs != null ? String(Math.floor(q.minDurationMs)) : "",
+    errors: q.errorsOnly ?? false,
+    range: "custom",
     from: iso(q.from),
     to: iso(q.to),
-    minDurationMs: q.minDurationMs != null ? Math.floor(q.minDurationMs) : undefined,
-    errorsOnly: q.errorsOnly ? "true" : undefined,
   });
+  return query ? `/traces?${query}` : "/traces";
 }
 
 /** One trace. */
