@@ -30,6 +30,28 @@ function call(from: string, to: string, clientMs: number, serverError = false): 
 }
 
 describe("serviceGraph", () => {
+  it("names messaging edges by the Templator service a span runs for (switchyard.service), not its process", async () => {
+    const traceId = newTraceId();
+    const create: SpanSpec = {
+      service: "switchyard-web", name: "create templator.events.v1.templates.TemplateUpdated", kind: 4, startMs: T, durationMs: 1, traceId, spanId: newSpanId(),
+      attributes: { "messaging.system": "switchyard.outbox", "messaging.destination.name": "templator.events.v1.templates.TemplateUpdated", "switchyard.service": "templates" },
+    };
+    await sendSpans(receiver, [
+      create,
+      {
+        service: "switchyard-worker", name: "process templator.events.v1.templates.TemplateUpdated", kind: 5, startMs: T + 30, durationMs: 4, traceId, parentSpanId: create.spanId!,
+        links: [{ traceId, spanId: create.spanId! }],
+        attributes: { "messaging.system": "bullmq", "messaging.destination.name": "consumer.analytics.event-feed", "switchyard.service": "analytics" },
+      },
+    ]);
+    const graph = await serviceGraph(app.pool, range);
+    const edge = (source: string, target: string, type: string) => graph.edges.find((e) => e.source === source && e.target === target && e.type === type);
+    expect(edge("templates", "analytics", "producer_consumer")).toMatchObject({ calls: 1 });
+    expect(edge("templates", "switchyard.outbox:templator.events.v1.templates.TemplateUpdated", "messaging")).toMatchObject({ calls: 1 });
+    expect(edge("bullmq:consumer.analytics.event-feed", "analytics", "messaging")).toMatchObject({ calls: 1 });
+    expect(edge("switchyard-web", "switchyard-worker", "producer_consumer")).toBeUndefined();
+  });
+
   it("pairs client->server, producer->consumer (parent or link, once), database and broker edges", async () => {
     const produced: SpanSpec = {
       service: "checkout", name: "orders publish", kind: 4, startMs: T, durationMs: 2, traceId: newTraceId(), spanId: newSpanId(),

@@ -11,6 +11,9 @@ import type pg from "pg";
  * - `database`: a span with db_system -> node `db:<system>`; latency = the span's duration.
  * - `messaging`: a PRODUCER span with messaging_system and messaging_destination -> node
  *   `<system>:<destination>`, and that broker node -> the service of such a CONSUMER span.
+ * On messaging edges a span's service is its `switchyard.service` attribute when it has one (one Switchyard
+ * process hosts several Templator services: the outbox's producer span names templates, the consumer span
+ * analytics), else its resource's service.name.
  * The time range selects the child/consumer (or the single) span by start_time; the other side of a pair
  * is looked up to `lookbackMs` (default 1 hour) before the range.
  */
@@ -27,7 +30,8 @@ export async function serviceGraph(db: Queryable, range: { from: Date; to: Date;
   const res = await db.query<{ source: string; target: string; type: GraphEdgeType; source_type: GraphNode["type"]; target_type: GraphNode["type"]; calls: string; errors: string; p50: number; p95: number }>(
     `WITH s AS (
        SELECT trace_id, span_id, parent_span_id, service_name, kind, status_code, duration_ns, start_time, end_time,
-              db_system, messaging_system, messaging_destination, links
+              db_system, messaging_system, messaging_destination, links,
+              coalesce(attributes->>'switchyard.service', service_name) AS logical
          FROM telemetry.spans WHERE start_time >= $1 AND start_time < $2
      ), pairs AS (
        SELECT c.service_name AS source, v.service_name AS target, 'client_server' AS type, 'service' AS source_type, 'service' AS target_type,
@@ -38,7 +42,7 @@ export async function serviceGraph(db: Queryable, range: { from: Date; to: Date;
        UNION ALL
        SELECT source, target, 'producer_consumer', 'service', 'service', latency_ms, failed FROM (
          SELECT DISTINCT ON (m.trace_id, m.span_id, p.trace_id, p.span_id)
-                p.service_name AS source, m.service_name AS target,
+                coalesce(p.attributes->>'switchyard.service', p.service_name) AS source, m.logical AS target,
                 greatest(extract(epoch FROM m.start_time - p.end_time) * 1000, 0)::float8 AS latency_ms,
                 (p.status_code = 2 OR m.status_code = 2) AS failed
            FROM s m
@@ -54,10 +58,10 @@ export async function serviceGraph(db: Queryable, range: { from: Date; to: Date;
        UNION ALL
        SELECT service_name, 'db:' || db_system, 'database', 'service', 'database', duration_ns / 1e6, status_code = 2 FROM s WHERE db_system IS NOT NULL
        UNION ALL
-       SELECT service_name, messaging_system || ':' || messaging_destination, 'messaging', 'service', 'broker', duration_ns / 1e6, status_code = 2
+       SELECT logical, messaging_system || ':' || messaging_destination, 'messaging', 'service', 'broker', duration_ns / 1e6, status_code = 2
          FROM s WHERE kind = 4 AND messaging_system IS NOT NULL AND messaging_destination IS NOT NULL
        UNION ALL
-       SELECT messaging_system || ':' || messaging_destination, service_name, 'messaging', 'broker', 'service', duration_ns / 1e6, status_code = 2
+       SELECT messaging_system || ':' || messaging_destination, logical, 'messaging', 'broker', 'service', duration_ns / 1e6, status_code = 2
          FROM s WHERE kind = 5 AND messaging_system IS NOT NULL AND messaging_destination IS NOT NULL
      )
      SELECT source, target, type, min(source_type) AS source_type, min(target_type) AS target_type, count(*)::text AS calls, count(*) FILTER (WHERE failed)::text AS errors,
