@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type PortalClient, waitUntil } from "./portal-client";
+import { POSTMORTEM_BODY, POSTMORTEM_VARS } from "../../services/templates/samples";
+
+export { POSTMORTEM_BODY, POSTMORTEM_VARS };
 
 /**
  * The end-to-end scenarios of the Templator services, as a user or CI would drive them through the
@@ -13,28 +16,6 @@ type Rec = Record<string, unknown>;
 function check(cond: unknown, message: string): asserts cond {
   if (!cond) throw new Error(message);
 }
-
-export const POSTMORTEM_BODY = [
-  "# Incident postmortem: {{title}}",
-  "",
-  "## Summary",
-  "On {{date}} the {{service}} service was degraded. This document explains what happened and what we changed.",
-  "",
-  "## Impact",
-  "{{impact}}",
-  "",
-  "## Timeline",
-  "List the events in order, with times in UTC.",
-  "",
-  "## Follow-up",
-  "Each action item has an owner and a due date.",
-].join("\n");
-export const POSTMORTEM_VARS = [
-  { name: "title", description: "Short incident title" },
-  { name: "date", description: "Day of the incident" },
-  { name: "service", description: "Affected service" },
-  { name: "impact", type: "text", description: "Who was affected and for how long" },
-];
 
 async function createTemplate(c: PortalClient, slug: string, extra: Rec = {}): Promise<Rec> {
   return (await c.rest<Rec>("POST", "/templates", { body: { slug, title: `Postmortem ${slug}`, body: POSTMORTEM_BODY, variables: POSTMORTEM_VARS, ...extra }, expect: [201] })).body;

@@ -9,6 +9,7 @@ import { createCaller } from "@/server/trpc/root";
 import { seedDemoIdentities } from "@/services/auth/seed";
 import { createTestApp, eventually, type TestApp } from "@/tests/helpers/test-app";
 import { messagingRegistry } from "@/workers/consumers";
+import { postmortemBody, POSTMORTEM_VARS as GOOD_VARS } from "@/services/templates/samples";
 
 let app: TestApp;
 let runtime: MessagingRuntime;
@@ -27,26 +28,7 @@ async function rest(method: string, path: string, body?: unknown, opts: { as?: W
 const trpc = (who: Who = "priya") => createCaller(createTRPCContext({ app, headers: new Headers({ cookie: cookies[who]! }), requestId: randomUUID() }));
 const json = (x: unknown) => JSON.parse(JSON.stringify(x)) as unknown;
 
-const GOOD_BODY = [
-  "# Incident postmortem: {{title}}",
-  "",
-  "## Summary",
-  "On {{date}} the {{service}} service was degraded. This document explains what happened and what we changed.",
-  "",
-  "## Impact",
-  "{{impact}}",
-  "",
-  "## Timeline",
-  "",
-  "## Follow-up",
-  "{{> action-items}}",
-].join("\n");
-const GOOD_VARS = [
-  { name: "title", description: "Short incident title" },
-  { name: "date", description: "Day of the incident" },
-  { name: "service", description: "Affected service" },
-  { name: "impact", type: "text", description: "Who was affected and for how long" },
-];
+const GOOD_BODY = postmortemBody({ followUp: "{{> action-items}}", timelineText: false });
 
 beforeAll(async () => {
   app = await createTestApp({ env: { OUTBOX_POLL_MS: "100", AI_PRICE_PROMPT_PER_1K_USD: "0.5", AI_PRICE_COMPLETION_PER_1K_USD: "1.5" } });

@@ -1,28 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { analyzeTemplate, editDistance } from "./analyzer";
 import { findMalformed, renderPlaceholders, scanPlaceholders } from "./template-syntax";
+import { postmortemBody, POSTMORTEM_VARS as GOOD_VARS } from "@/services/templates/samples";
 
-const GOOD = [
-  "# Incident postmortem: {{title}}",
-  "",
-  "## Summary",
-  "On {{date}} the {{service}} service was degraded. This document explains what happened and what we changed.",
-  "",
-  "## Impact",
-  "{{impact}}",
-  "",
-  "## Timeline",
-  "List the events in order, with times in UTC.",
-  "",
-  "## Follow-up",
-  "{{> action-items}}",
-].join("\n");
-const GOOD_VARS = [
-  { name: "title", description: "Short incident title" },
-  { name: "date", description: "Day of the incident" },
-  { name: "service", description: "Affected service" },
-  { name: "impact", type: "text", description: "Who was affected and for how long" },
-];
+const GOOD = postmortemBody({ followUp: "{{> action-items}}" });
 
 // A realistic bad template: no title, an undeclared variable that is a typo of a declared one,
 // placeholder typos, an empty section, a TODO, a very long line, a skipped heading level.

@@ -7,6 +7,7 @@ import { createCaller } from "@/server/trpc/root";
 import { seedDemoIdentities } from "@/services/auth/seed";
 import { createTestApp, eventually, type TestApp } from "@/tests/helpers/test-app";
 import { startWorkerRuntime, type WorkerRuntime } from "@/workers/runtime";
+import { POSTMORTEM_BODY as GOOD_BODY, POSTMORTEM_VARS as GOOD_VARS } from "./samples";
 
 let app: TestApp;
 let worker: WorkerRuntime;
@@ -25,28 +26,6 @@ async function rest(method: string, path: string, body?: unknown, headers: Recor
 }
 
 const caller = () => createCaller(createTRPCContext({ app, headers: new Headers({ cookie }), requestId: randomUUID() }));
-
-const GOOD_BODY = [
-  "# Incident postmortem: {{title}}",
-  "",
-  "## Summary",
-  "On {{date}} the {{service}} service was degraded. This document explains what happened and what we changed.",
-  "",
-  "## Impact",
-  "{{impact}}",
-  "",
-  "## Timeline",
-  "List the events in order, with times in UTC.",
-  "",
-  "## Follow-up",
-  "Each action item has an owner and a due date.",
-].join("\n");
-const GOOD_VARS = [
-  { name: "title", description: "Short incident title" },
-  { name: "date", description: "Day of the incident" },
-  { name: "service", description: "Affected service" },
-  { name: "impact", type: "text", description: "Who was affected and for how long" },
-];
 
 async function sagaDone(id: string) {
   return eventually(async () => {
