@@ -94,6 +94,7 @@ const EnvSchema = z
     EMBEDDED_REDIS_PORT: z.coerce.number().int().min(1).max(65535).default(63799),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+    OUTBOX_DISPATCHERS: z.coerce.number().int().min(1).max(16).default(2),
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
     OUTBOX_BACKOFF_MS: z.coerce.number().int().min(1).default(500),
     OUTBOX_SENT_RETENTION_HOURS: z.coerce.number().min(0).default(168),
@@ -194,6 +195,8 @@ export type Config = {
   messaging: {
     outboxBatchSize: number;
     outboxPollMs: number;
+    /** Dispatch loops per service outbox in one process; the second and later join in only while there is a backlog. */
+    outboxDispatchers: number;
     outboxMaxAttempts: number;
     outboxBackoffMs: number;
     outboxSentRetentionHours: number;
@@ -321,6 +324,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     messaging: {
       outboxBatchSize: e.OUTBOX_BATCH_SIZE,
       outboxPollMs: e.OUTBOX_POLL_MS,
+      outboxDispatchers: e.OUTBOX_DISPATCHERS,
       outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       outboxBackoffMs: e.OUTBOX_BACKOFF_MS,
       outboxSentRetentionHours: e.OUTBOX_SENT_RETENTION_HOURS,

@@ -5,6 +5,7 @@ import { createTestApp, eventually, type TestApp } from "@/tests/helpers/test-ap
 import { createQueueBackend } from "../queue/backend";
 import { startConsumers } from "./consumer";
 import { dispatchBatch, type DispatchDeps } from "./dispatcher";
+import { startDispatcherLoop } from "./dispatcher-loop";
 import type { NewEvent } from "./envelope";
 import { appendToOutbox } from "./outbox";
 import { listUnsent, retryFailed } from "./outbox-admin";
@@ -108,5 +109,43 @@ describe("the outbox dispatcher", () => {
     );
     expect(order.rows.map((r) => r.aggregate_version)).toEqual([1, 2]);
     expect(await listUnsent(app.pool, "templates")).toEqual([]);
+  });
+
+  it("wakes at the producer's commit (NOTIFY, not the poll), and with three loops drains a backlog in each aggregate's order", async () => {
+    const unsent = async () => (await listUnsent(app.pool, "templates", 1000)).length;
+    // The poll is a minute away: only the commit's notification can wake a loop in time.
+    const loop = await startDispatcherLoop(deps(app), { connectionString: app.databaseUrl, services: ["templates"], pollMs: 60_000, loopsPerService: 3 });
+    try {
+      await eventually(async () => (await unsent()) === 0, 5000, "loops idle");
+      const lone = randomUUID();
+      const committed = Date.now();
+      await emit([{ eventType: TEMPLATE_UPDATED, aggregateId: lone, aggregateVersion: 1, payload: { title: "woken" } }]);
+      await eventually(async () => (await unsent()) === 0, 5000, "the event sent after its commit's NOTIFY");
+      expect(Date.now() - committed).toBeLessThan(5000);
+
+      // A backlog: 600 events of 30 aggregates in 6 commits, 24 batches of 25 for three loops.
+      const aggregates = Array.from({ length: 30 }, () => randomUUID());
+      const versions = new Map(aggregates.map((a) => [a, 0]));
+      for (let t = 0; t < 6; t++) {
+        await emit(
+          Array.from({ length: 100 }, (_, i) => {
+            const a = aggregates[(t * 7 + i) % aggregates.length]!;
+            const v = versions.get(a)! + 1;
+            versions.set(a, v);
+            return { eventType: TEMPLATE_UPDATED, aggregateId: a, aggregateVersion: v, payload: { title: `v${v}` } };
+          }),
+        );
+      }
+      await eventually(async () => (await unsent()) === 0, 15_000, "the backlog sent");
+      const stored = await app.pool.query<{ aggregate_id: string; versions: number[] }>(
+        `SELECT aggregate_id, array_agg(aggregate_version ORDER BY published_at, event_id) AS versions
+           FROM messaging.event_store WHERE aggregate_id = ANY($1) GROUP BY aggregate_id`,
+        [aggregates],
+      );
+      expect(stored.rows).toHaveLength(30);
+      for (const r of stored.rows) expect(r.versions, `aggregate ${r.aggregate_id}`).toEqual(Array.from({ length: versions.get(r.aggregate_id)! }, (_, i) => i + 1));
+    } finally {
+      await loop.stop();
+    }
   });
 });

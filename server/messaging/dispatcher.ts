@@ -148,20 +148,24 @@ export async function dispatchBatch(deps: DispatchDeps, service: ServiceName): P
       },
       async (span) => {
         try {
-          await appendEvents(
-            client,
-            deps.pool,
-            envelopes.map((e, i) => ({
-              ...e,
-              service,
-              occurredAt: rows[i]!.occurred_at,
-              traceparent: e.traceparent ?? null,
-              correlationId: e.correlationId ?? null,
-            })),
-          );
-          const jobs = await withTimeout(enqueueDeliveries(deps, envelopes), deps.settings.publishTimeoutMs ?? 5000, "the queue backend");
+          // The event store (PostgreSQL, this transaction) and the queues (Redis) are written at once:
+          // neither needs the other, and both must succeed before the batch is marked SENT and committed.
+          const [, jobs] = await Promise.all([
+            appendEvents(
+              client,
+              deps.pool,
+              envelopes.map((e, i) => ({
+                ...e,
+                service,
+                occurredAt: rows[i]!.occurred_at,
+                traceparent: e.traceparent ?? null,
+                correlationId: e.correlationId ?? null,
+              })),
+            ),
+            withTimeout(enqueueDeliveries(deps, envelopes), deps.settings.publishTimeoutMs ?? 5000, "the queue backend"),
+          ]);
           span.setAttribute("switchyard.deliveries", jobs);
-        } catch (err) {
+              } catch (err) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
           throw err;
         } finally {

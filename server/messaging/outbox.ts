@@ -41,10 +41,15 @@ export async function appendToOutbox(tx: SqlTx, service: ServiceName, events: Ne
       },
     ),
   );
+  // The NOTIFY goes in the same statement (one round trip fewer per producing transaction); it is
+  // delivered when the transaction commits, and nothing is announced if it rolls back.
   await tx.$executeRawUnsafe(
-    `INSERT INTO "${service}".outbox
-       (id, aggregate_id, aggregate_version, event_type, version, payload, traceparent, correlation_id, occurred_at)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::text[], $8::text[], $9::timestamptz[])`,
+    `WITH written AS (
+       INSERT INTO "${service}".outbox
+         (id, aggregate_id, aggregate_version, event_type, version, payload, traceparent, correlation_id, occurred_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::text[], $8::text[], $9::timestamptz[])
+       RETURNING 1)
+     SELECT pg_notify($10, $11) WHERE EXISTS (SELECT 1 FROM written)`,
     envelopes.map((e) => e.eventId),
     envelopes.map((e) => e.aggregateId),
     envelopes.map((e) => e.aggregateVersion),
@@ -54,9 +59,9 @@ export async function appendToOutbox(tx: SqlTx, service: ServiceName, events: Ne
     envelopes.map((e) => e.traceparent ?? null),
     envelopes.map((e) => e.correlationId ?? null),
     envelopes.map((e) => e.occurredAt),
+    OUTBOX_CHANNEL,
+    service,
   );
-  // Delivered when the transaction commits; nothing is announced if it rolls back.
-  await tx.$executeRawUnsafe(`SELECT pg_notify($1, $2)`, OUTBOX_CHANNEL, service);
   return envelopes;
 }
 

@@ -45,7 +45,7 @@ export async function startMessaging(
           log: app.log.child({ component: "dispatcher" }),
           settings: { batchSize: m.outboxBatchSize, maxAttempts: m.outboxMaxAttempts, backoffMs: m.outboxBackoffMs },
         },
-        { connectionString: app.config.databaseUrl!, services: DOMAIN_SCHEMAS, pollMs: m.outboxPollMs },
+        { connectionString: app.config.databaseUrl!, services: DOMAIN_SCHEMAS, pollMs: m.outboxPollMs, loopsPerService: m.outboxDispatchers },
       )
     : undefined;
   const consumers = consume
