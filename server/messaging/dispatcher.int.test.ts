@@ -124,7 +124,7 @@ describe("the outbox dispatcher", () => {
       expect(Date.now() - committed).toBeLessThan(5000);
 
       // A backlog: 600 events of 30 aggregates in 6 commits, 24 batches of 25 for three loops.
-      const aggregates = Array.from({ length: 30 }, () => randomUUID());
+      const aggregates: string[] = Array.from({ length: 30 }, () => randomUUID());
       const versions = new Map(aggregates.map((a) => [a, 0]));
       for (let t = 0; t < 6; t++) {
         await emit(
