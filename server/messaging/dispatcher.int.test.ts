@@ -148,4 +148,15 @@ describe("the outbox dispatcher", () => {
       await loop.stop();
     }
   });
+
+  it("creates the event-store month an event needs when it has no partition, and publishes it", async () => {
+    const aggregate = randomUUID();
+    const occurredAt = new Date("2034-02-10T12:00:00Z");
+    await emit([{ eventType: TEMPLATE_UPDATED, aggregateId: aggregate, aggregateVersion: 1, payload: { title: "from a far month" }, occurredAt }]);
+    expect((await app.pool.query(`SELECT to_regclass('messaging.event_store_y2034m02') AS p`)).rows[0].p).toBeNull();
+    expect(await dispatchBatch(deps(app), "templates")).toBe(1);
+    const stored = await app.pool.query(`SELECT tableoid::regclass::text AS partition, occurred_at FROM messaging.event_store WHERE aggregate_id = $1`, [aggregate]);
+    expect(stored.rows).toEqual([{ partition: "messaging.event_store_y2034m02", occurred_at: occurredAt }]);
+    expect(await listUnsent(app.pool, "templates")).toEqual([]);
+  });
 });
