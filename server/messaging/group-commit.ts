@@ -38,12 +38,15 @@ export function createGroupCommitter(
   const idle: (() => void)[] = [];
 
   const applyBatch = async (batch: Pending[]) => {
+    // Nothing here needs to survive a crash on its own: a lost commit leaves the event without its
+    // inbox row, and the redelivery sweep applies it again. Not waiting for the WAL flush halves the
+    // consumer's latency. A dead-letter replay is the exception (it is excluded from the sweep).
+    // SQL consumers' transactions say so in their BEGIN; Prisma ones with a statement of their own.
+    const asyncCommit = !batch.some((p) => p.deadLetterId);
+    const native = consumer.transaction === "sql";
     const outcomes = await client.$transaction(
       async (tx: SqlTx) => {
-        // Nothing here needs to survive a crash on its own: a lost commit leaves the event without its
-        // inbox row, and the redelivery sweep applies it again. Not waiting for the WAL flush halves
-        // the consumer's latency. A dead-letter replay is the exception (it is excluded from the sweep).
-        if (!batch.some((p) => p.deadLetterId)) await tx.$executeRawUnsafe("SET LOCAL synchronous_commit = off");
+        if (asyncCommit && !native) await tx.$executeRawUnsafe("SET LOCAL synchronous_commit = off");
         const inserted = await tx.$queryRawUnsafe<{ event_id: string; delivery: string }[]>(
           `INSERT INTO "${consumer.service}".inbox (consumer, event_id, delivery)
            SELECT $1, * FROM unnest($2::uuid[], $3::text[]) ON CONFLICT DO NOTHING RETURNING event_id, delivery`,
@@ -74,7 +77,7 @@ export function createGroupCommitter(
         }
         return result;
       },
-      { timeout: 30_000, maxWait: 30_000 },
+      { timeout: 30_000, maxWait: 30_000, ...(asyncCommit && native ? { asyncCommit } : {}) },
     );
     batch.forEach((p, i) => p.resolve(outcomes[i]!));
   };

@@ -13,7 +13,8 @@ export type SqlTx = {
 
 /** A service's Prisma client, as far as the consumer runtime needs it. */
 export type TransactionalClient<Tx extends SqlTx = SqlTx> = {
-  $transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { timeout?: number; maxWait?: number }): Promise<T>;
+  /** `asyncCommit` is only passed to the `pg` transactions of "sql" consumers (server/messaging/sql-tx.ts). */
+  $transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: { timeout?: number; maxWait?: number; asyncCommit?: boolean }): Promise<T>;
 };
 
 export type ConsumeContext<Tx extends SqlTx = SqlTx> = {

@@ -2,6 +2,13 @@ import type pg from "pg";
 import type { ConsumerDefinition, SqlTx, TransactionalClient } from "./registry";
 import type { ServiceName } from "./envelope";
 
+export type SqlTransactionOptions = {
+  timeout?: number;
+  maxWait?: number;
+  /** The commit does not wait for the WAL flush (synchronous_commit = off for this transaction). */
+  asyncCommit?: boolean;
+};
+
 /**
  * Transactions straight on `pg` for consumers that write with SQL only (`transaction: "sql"`): the
  * same SqlTx surface as a Prisma transaction client, without the ORM's per-statement cost — measured
@@ -9,7 +16,7 @@ import type { ServiceName } from "./envelope";
  */
 export function sqlTransactions(pool: pg.Pool): TransactionalClient {
   return {
-    async $transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    async $transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts: SqlTransactionOptions = {}): Promise<T> {
       const client = await pool.connect();
       const tx: SqlTx = {
         async $executeRawUnsafe(query: string, ...values: unknown[]) {
@@ -20,7 +27,8 @@ export function sqlTransactions(pool: pg.Pool): TransactionalClient {
         },
       };
       try {
-        await client.query("BEGIN");
+        // One round trip either way.
+        await client.query(opts.asyncCommit ? "BEGIN; SET LOCAL synchronous_commit = off" : "BEGIN");
         const result = await fn(tx);
         await client.query("COMMIT");
         return result;
