@@ -152,7 +152,9 @@ export async function dispatchBatch(deps: DispatchDeps, service: ServiceName, re
     await client.query(
       "BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL jit = off; SET LOCAL synchronous_commit = off",
     );
-    rows = (await client.query<OutboxRow>(claimSql(service), [deps.settings.batchSize])).rows;
+    // A prepared statement (per connection): planning this statement took ~0.5 ms of PostgreSQL's CPU,
+    // more than running it for the one or two events a claim finds at 1,000 events/s.
+    rows = (await client.query<OutboxRow>({ name: `switchyard-outbox-claim-${service}`, text: claimSql(service), values: [deps.settings.batchSize] })).rows;
     if (rows.length === 0) {
       await client.query("COMMIT");
       return 0;
