@@ -16,6 +16,8 @@ import type { buildSubscriptions, ConsumerDefinition } from "./registry";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type RedeliveryDeps = {
+  /** Aborted when the process stops: a long sweep ends after its current page. */
+  signal?: AbortSignal;
   pool: pg.Pool;
   queues: QueueBackend;
   subscriptions: ReturnType<typeof buildSubscriptions>;
@@ -34,7 +36,6 @@ type Missing = {
   traceparent: string | null;
   correlation_id: string | null;
 };
-
 
 /**
  * A consumer's sweep starts when it is first registered: events published before it existed are not
@@ -83,6 +84,7 @@ export async function redeliverMissing(deps: RedeliveryDeps, consumer: ConsumerD
     const pageStarted = performance.now();
     const client = await deps.pool.connect();
     let rows: Candidate[];
+    let unaccounted: Candidate[];
     let missing: Missing[] = [];
     try {
       // (jit off: a plan priced with the disabled-scan penalty would be JIT-compiled, ~90 ms a page)
@@ -105,7 +107,7 @@ export async function redeliverMissing(deps: RedeliveryDeps, consumer: ConsumerD
         [consumer.name, ids],
       );
       const accounted = new Set(seen.rows.map((r) => r.event_id));
-      const unaccounted = rows.filter((r) => !accounted.has(r.event_id));
+      unaccounted = rows.filter((r) => !accounted.has(r.event_id));
       if (unaccounted.length > 0) {
         missing = (
           await client.query<Missing>(
@@ -126,8 +128,8 @@ export async function redeliverMissing(deps: RedeliveryDeps, consumer: ConsumerD
     }
     // Everything before the oldest event still unaccounted for is settled; never move past it.
     if (!blocked) {
-      if (missing.length > 0) {
-        settled = new Date(missing[0]!.published_at.getTime() - 1);
+      if (unaccounted.length > 0) {
+        settled = new Date(unaccounted[0]!.published_at.getTime() - 1);
         blocked = true;
       } else if (rows.length > 0) {
         // Conservative by a millisecond: events sharing the last timestamp may continue on the next page.
@@ -144,6 +146,7 @@ export async function redeliverMissing(deps: RedeliveryDeps, consumer: ConsumerD
     // backlog after a burst is accounted for at a quarter of full speed, in slices too short to hold up
     // the consumers beside it (bench:outbox at 1,000 events/s during such a sweep: max 300 ms with
     // 5,000-event pages read whole, ~60 ms with 2,000 ids and a rest as long).
+    if (deps.signal?.aborted) break; // the process is stopping; the cursor keeps what is settled
     await sleep(3 * (performance.now() - pageStarted));
   }
   if (redelivered > 0) deps.log.warn({ consumer: consumer.name, events: redelivered }, "redelivered events missing from the consumer's inbox");

@@ -52,10 +52,12 @@ export async function startMessaging(
     ? startConsumers({ app, pool: app.pool, queues: app.queues, clients: serviceClients(app), log: app.log, lockMs: m.consumerLockMs }, registry)
     : undefined;
 
+  const stopping = new AbortController();
   const sweepAll = async () => {
     let n = 0;
     for (const c of registry.consumers) {
-      n += await redeliverMissing({ pool: app.pool, queues: app.queues, subscriptions, log: app.log }, c, m.redeliveryGraceMs);
+      if (stopping.signal.aborted) break;
+      n += await redeliverMissing({ pool: app.pool, queues: app.queues, subscriptions, log: app.log, signal: stopping.signal }, c, m.redeliveryGraceMs);
     }
     return n;
   };
@@ -76,6 +78,7 @@ export async function startMessaging(
     sweep: sweepAll,
     async stop() {
       clearInterval(timer);
+      stopping.abort();
       await sweeping;
       await dispatcher?.stop();
       await consumers?.stop();
