@@ -108,7 +108,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export async function enqueueDeliveries(deps: Pick<DispatchDeps, "queues" | "subscriptions">, envelopes: Envelope[]): Promise<number> {
   const perConsumer = new Map<string, Envelope[]>();
   for (const e of envelopes) {
-    for (const c of deps.subscriptions.subscribers(e.eventType)) perConsumer.set(c.name, [...(perConsumer.get(c.name) ?? []), e]);
+    for (const c of deps.subscriptions.subscribers(e.eventType)) {
+      const list = perConsumer.get(c.name);
+      if (list) list.push(e);
+      else perConsumer.set(c.name, [e]);
+    }
   }
   let jobs = 0;
   await Promise.all(
