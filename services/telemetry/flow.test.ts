@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { criticalPath, type FlowEdge, logicalServices, traceFlowGraph } from "./flow";
+import { criticalPath, type FlowEdge, type FlowGraph, logicalServices, traceFlowGraph } from "./flow";
 import type { StoredSpan } from "./store";
 
 /**
@@ -112,6 +112,22 @@ function publishTrace() {
 
 const edgeOf = (edges: FlowEdge[], source: string, target: string) => edges.find((e) => e.source === source && e.target === target);
 
+/** Edge crossings of a laid-out graph between adjacent layers, over the segments node -> waypoints -> node. */
+function crossingsOf(g: FlowGraph): number {
+  const at = new Map(g.nodes.map((n) => [n.id, n]));
+  const segments: [layer: number, upper: number, lower: number][] = [];
+  for (const e of g.edges) {
+    const from = at.get(e.source)!;
+    const to = at.get(e.target)!;
+    if (to.layer <= from.layer) continue;
+    const points = [from, ...(e.waypoints ?? []), to];
+    for (let i = 1; i < points.length; i++) segments.push([points[i - 1]!.layer, points[i - 1]!.order, points[i]!.order]);
+  }
+  let n = 0;
+  for (const [i, [l, u, v]] of segments.entries()) for (const [k, m, w] of segments.slice(i + 1)) if (k === l && (u - m) * (v - w) < 0) n++;
+  return n;
+}
+
 describe("logicalServices", () => {
   it("uses switchyard.service, inherits it within a process, and falls back to the resource's service.name", () => {
     const { spans } = publishTrace();
@@ -198,6 +214,78 @@ describe("traceFlowGraph", () => {
     expect(edgeOf(a.edges, "svc:templates", "svc:ai")?.waypoints).toHaveLength(1);
     expect(edgeOf(a.edges, "svc:templates", "db:postgresql/switchyard")?.waypoints?.map((w) => w.layer)).toEqual([3, 4]);
     expect(edgeOf(a.edges, "svc:switchyard-web", "svc:templates")?.waypoints).toBeUndefined();
+  });
+
+  it("reorders a layer by its successors when that removes crossings (alternating sweeps, fewest crossings kept)", () => {
+    // The gateway hands work to four services (same predecessor: by id on the first, downward sweep);
+    // assets and catalog use postgresql, billing and deploys redis. Ordered by id, catalog -> postgresql
+    // crosses billing -> redis; ordered by their databases (upward sweep) nothing crosses.
+    const trpc = span({ name: "trpc deploys.release", serviceName: "switchyard-web", kind: 2, at: 0, ms: 100, attributes: { "switchyard.service": "gateway" } });
+    const spans = [trpc];
+    ["assets", "billing", "catalog", "deploys"].forEach((service, i) => {
+      const work = span({ name: `trpc ${service}.run`, serviceName: "switchyard-web", kind: 2, at: 10 + 20 * i, ms: 15, parent: trpc, attributes: { "switchyard.service": service } });
+      const db =
+        service === "assets" || service === "catalog"
+          ? { dbSystem: "postgresql", attributes: { "db.system": "postgresql", "db.name": "switchyard" } }
+          : { dbSystem: "redis", attributes: { "db.system": "redis" } };
+      spans.push(work, span({ name: `query ${service}`, serviceName: "switchyard-web", kind: 3, at: 12 + 20 * i, ms: 5, parent: work, ...db }));
+    });
+    const g = traceFlowGraph(spans);
+    expect(crossingsOf(g)).toBe(0);
+    const placed = Object.fromEntries(g.nodes.map((n) => [n.id, [n.layer, n.order]]));
+    expect(placed).toEqual({
+      "svc:gateway": [0, 0],
+      "svc:assets": [1, 0],
+      "svc:catalog": [1, 1],
+      "svc:billing": [1, 2],
+      "svc:deploys": [1, 3],
+      "db:postgresql/switchyard": [2, 0],
+      "db:redis": [2, 1],
+    });
+    expect(g.slots).toEqual([1, 4, 2]);
+    const reversed = traceFlowGraph([...spans].reverse());
+    expect(reversed.nodes.map((n) => [n.id, n.layer, n.order])).toEqual(g.nodes.map((n) => [n.id, n.layer, n.order]));
+  });
+
+  it("reorders waypoints with the nodes: templates -> postgresql passes left of the broker, not across broker -> ai", () => {
+    const { spans } = publishTrace();
+    const g = traceFlowGraph(spans);
+    // One downward sweep put the broker first in layer 3, so broker -> ai crossed templates -> postgresql.
+    expect(crossingsOf(g)).toBe(0);
+    expect(Object.fromEntries(g.nodes.map((n) => [n.id, [n.layer, n.order]]))).toEqual({
+      "svc:switchyard-browser": [0, 0],
+      "svc:switchyard-web": [1, 0],
+      "svc:templates": [2, 0],
+      "broker:switchyard.outbox/templator.events.v1.templates.TemplateUpdated": [3, 1],
+      "svc:analytics": [4, 1],
+      "svc:ai": [4, 2],
+      "db:postgresql/switchyard": [5, 0],
+      "db:redis": [5, 1],
+    });
+    expect(edgeOf(g.edges, "svc:templates", "db:postgresql/switchyard")?.waypoints).toEqual([
+      { layer: 3, order: 0 },
+      { layer: 4, order: 0 },
+    ]);
+    expect(edgeOf(g.edges, "svc:templates", "svc:ai")?.waypoints).toEqual([{ layer: 3, order: 2 }]);
+    expect(g.slots).toEqual([1, 1, 1, 3, 3, 2]);
+  });
+
+  it("leaves a crossing-free layout as the first sweep made it", () => {
+    // gateway -> assets -> postgresql, gateway -> billing -> redis: ordered by id, nothing crosses.
+    const trpc = span({ name: "trpc billing.charge", serviceName: "switchyard-web", kind: 2, at: 0, ms: 50, attributes: { "switchyard.service": "gateway" } });
+    const assets = span({ name: "trpc assets.get", serviceName: "switchyard-web", kind: 2, at: 5, ms: 10, parent: trpc, attributes: { "switchyard.service": "assets" } });
+    const billing = span({ name: "trpc billing.run", serviceName: "switchyard-web", kind: 2, at: 20, ms: 10, parent: trpc, attributes: { "switchyard.service": "billing" } });
+    const pg = span({ name: "pg.query:SELECT", serviceName: "switchyard-web", kind: 3, at: 6, ms: 2, parent: assets, dbSystem: "postgresql", attributes: { "db.system": "postgresql" } });
+    const redis = span({ name: "get", serviceName: "switchyard-web", kind: 3, at: 21, ms: 1, parent: billing, dbSystem: "redis", attributes: { "db.system": "redis" } });
+    const g = traceFlowGraph([trpc, assets, billing, pg, redis]);
+    expect(crossingsOf(g)).toBe(0);
+    expect(g.nodes.map((n) => [n.id, n.layer, n.order])).toEqual([
+      ["db:postgresql", 2, 0],
+      ["db:redis", 2, 1],
+      ["svc:assets", 1, 0],
+      ["svc:billing", 1, 1],
+      ["svc:gateway", 0, 0],
+    ]);
   });
 
   it("pairs a consumer with its producer by link alone, once when parent and link agree", () => {
