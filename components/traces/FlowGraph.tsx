@@ -4,6 +4,7 @@ import "@xyflow/react/dist/style.css";
 import { Background, BaseEdge, Controls, type Edge, EdgeLabelRenderer, type EdgeProps, getBezierPath, MarkerType, type Node, Position, ReactFlow } from "@xyflow/react";
 import { type CSSProperties, useMemo } from "react";
 import type { FlowEdge, FlowGraph as Graph, FlowNode } from "@/services/telemetry/flow";
+import { curvePoint, labelSize, placeLabels } from "./flow-labels";
 import { formatMs, serviceColor } from "./format";
 import styles from "./traces.module.css";
 
@@ -15,12 +16,21 @@ const NODE_H = 58;
 const TYPE_LABEL: Record<FlowNode["type"], string> = { service: "service", broker: "broker", database: "database" };
 
 type Via = { x: number; top: number; bottom: number };
-type LabeledEdge = Edge<{ edge: FlowEdge; color: string; via: Via[] }, "labeled">;
+type LabeledEdge = Edge<{ edge: FlowEdge; color: string; via: Via[]; labelAt: number }, "labeled">;
 
 /** A vertical S-curve from one point down to another. */
 const curve = (x1: number, y1: number, x2: number, y2: number) => `C ${x1},${(y1 + y2) / 2} ${x2},${(y1 + y2) / 2} ${x2},${y2}`;
 
-/** An edge with an HTML label: count and average latency, then max, broker lag and errors when there are any. */
+/** A label's lines: count and average latency, then max, broker lag and errors when there are any. */
+function labelLines(e: FlowEdge): { count: string; avg: string; extra: string } {
+  const extra = [e.count > 1 ? `max ${formatMs(e.maxMs)}` : "", e.lagAvgMs !== undefined ? `lag ${formatMs(e.lagAvgMs)}` : ""].filter(Boolean).join(" · ");
+  return { count: `${e.count.toLocaleString("en-US")}×`, avg: formatMs(e.avgMs), extra };
+}
+
+/**
+ * An edge with an HTML label on its curve, where components/traces/flow-labels.ts found room for it
+ * (`labelAt`: 0 at the source end, 1 at the target end).
+ */
 function LabeledEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, style, markerEnd, data }: EdgeProps<LabeledEdge>) {
   const via = data!.via;
   let [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
@@ -35,11 +45,13 @@ function LabeledEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePositio
       y = v.bottom;
     }
     path = `${d} ${curve(x, y, targetX, targetY)}`;
-    labelX = via[0]!.x;
-    labelY = (via[0]!.top + via[0]!.bottom) / 2;
+    ({ x: labelX, y: labelY } = curvePoint({ x1: via[0]!.x, y1: via[0]!.top, x2: via[0]!.x, y2: via[0]!.bottom }, data!.labelAt));
+  } else if (targetY > sourceY) {
+    path = `M ${sourceX},${sourceY} ${curve(sourceX, sourceY, targetX, targetY)}`;
+    ({ x: labelX, y: labelY } = curvePoint({ x1: sourceX, y1: sourceY, x2: targetX, y2: targetY }, data!.labelAt));
   }
   const e = data!.edge;
-  const extra = [e.count > 1 ? `max ${formatMs(e.maxMs)}` : "", e.lagAvgMs !== undefined ? `lag ${formatMs(e.lagAvgMs)}` : ""].filter(Boolean).join(" · ");
+  const { count, avg, extra } = labelLines(e);
   return (
     <>
       <BaseEdge id={id} path={path} style={style} markerEnd={markerEnd} />
@@ -51,7 +63,7 @@ function LabeledEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePositio
           data-edge-type={e.type}
         >
           <div>
-            <strong>{e.count.toLocaleString("en-US")}×</strong> · avg {formatMs(e.avgMs)}
+            <strong>{count}</strong> · avg {avg}
           </div>
           {(extra || e.errors > 0) && (
             <div className={styles.edgeLabelMore}>
@@ -110,6 +122,22 @@ export function FlowGraph({ graph }: { graph: Graph }) {
       connectable: false,
       style: nodeStyle(n),
     }));
+    // Label room, from the layout's own geometry (handles at the middle of a node's bottom and top).
+    const at = new Map(graph.nodes.map((n) => [n.id, { x: left(n.layer, n.order) + NODE_W / 2, top: n.layer * ROW, bottom: n.layer * ROW + NODE_H, layer: n.layer }]));
+    const labels = placeLabels(
+      graph.edges.flatMap((e) => {
+        const s = at.get(e.source)!;
+        const t = at.get(e.target)!;
+        if (t.layer <= s.layer) return [];
+        const { count, avg, extra } = labelLines(e);
+        const size = labelSize([`${count} · avg ${avg}`, ...(extra || e.errors > 0 ? [`${extra} · ${e.errors} err`] : [])]);
+        const w = e.waypoints?.[0];
+        const seg = w
+          ? { x1: left(w.layer, w.order) + NODE_W / 2, y1: w.layer * ROW, x2: left(w.layer, w.order) + NODE_W / 2, y2: w.layer * ROW + NODE_H }
+          : { x1: s.x, y1: s.bottom, x2: t.x, y2: t.top };
+        return [{ id: e.id, ...seg, ...size }];
+      }),
+    );
     const edges: LabeledEdge[] = graph.edges.map((e) => {
       const color = e.errors > 0 ? "#b42318" : e.type === "produce" || e.type === "consume" ? "#d97706" : e.type === "database" ? "#16794c" : "#64748b";
       return {
@@ -120,7 +148,12 @@ export function FlowGraph({ graph }: { graph: Graph }) {
         animated: e.type === "consume",
         style: { stroke: color, strokeWidth: 1.6, ...(e.type === "internal" ? { strokeDasharray: "5 4" } : {}) },
         markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
-        data: { edge: e, color, via: (e.waypoints ?? []).map((w) => ({ x: left(w.layer, w.order) + NODE_W / 2, top: w.layer * ROW, bottom: w.layer * ROW + NODE_H })) },
+        data: {
+          edge: e,
+          color,
+          via: (e.waypoints ?? []).map((w) => ({ x: left(w.layer, w.order) + NODE_W / 2, top: w.layer * ROW, bottom: w.layer * ROW + NODE_H })),
+          labelAt: labels.get(e.id)?.t ?? 0.5,
+        },
       };
     });
     return { nodes, edges, layers: graph.slots.length };
