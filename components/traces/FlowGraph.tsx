@@ -4,7 +4,7 @@ import "@xyflow/react/dist/style.css";
 import { Background, BaseEdge, Controls, type Edge, EdgeLabelRenderer, type EdgeProps, getBezierPath, MarkerType, type Node, Position, ReactFlow } from "@xyflow/react";
 import { type CSSProperties, useMemo } from "react";
 import type { FlowEdge, FlowGraph as Graph, FlowNode } from "@/services/telemetry/flow";
-import { curvePoint, labelSize, placeLabels } from "./flow-labels";
+import { curvePoint, labelSize, layerTops, type LabelRequest, placeLabels } from "./flow-labels";
 import { formatMs, serviceColor } from "./format";
 import styles from "./traces.module.css";
 
@@ -111,33 +111,39 @@ function nodeStyle(n: FlowNode): CSSProperties {
  * messages as edges labeled with count and latency. Layered top to bottom by the server's deterministic layout.
  */
 export function FlowGraph({ graph }: { graph: Graph }) {
-  const { nodes, edges, layers } = useMemo(() => {
+  const { nodes, edges, height } = useMemo(() => {
     const left = (layer: number, order: number) => (order - ((graph.slots[layer] ?? 1) - 1) / 2) * COLUMN;
+    const layerOf = new Map(graph.nodes.map((n) => [n.id, n]));
+    // Labels sit on the edges' curves (components/traces/flow-labels.ts); an edge between adjacent layers is
+    // labeled in the gap between them, one through free slots in its first slot.
+    const sizes = new Map(
+      graph.edges.map((e) => {
+        const { count, avg, extra } = labelLines(e);
+        return [e.id, labelSize([`${count} · avg ${avg}`, ...(extra || e.errors > 0 ? [`${extra} · ${e.errors} err`] : [])])];
+      }),
+    );
+    const direct = graph.edges.filter((e) => !e.waypoints?.length && layerOf.get(e.target)!.layer === layerOf.get(e.source)!.layer + 1);
+    const directRequest = (e: FlowEdge, upper: number, lower: number): LabelRequest => {
+      const s = layerOf.get(e.source)!;
+      const t = layerOf.get(e.target)!;
+      return { id: e.id, x1: left(s.layer, s.order) + NODE_W / 2, y1: upper + NODE_H, x2: left(t.layer, t.order) + NODE_W / 2, y2: lower, ...sizes.get(e.id)! };
+    };
+    const byGap = (gap: number) => direct.filter((e) => layerOf.get(e.source)!.layer === gap);
+    const tops = layerTops(graph.slots.length, ROW, (gap, upper, lower) => {
+      const placed = placeLabels(byGap(gap).map((e) => directRequest(e, upper, lower)));
+      return [...placed.values()].reduce((sum, p) => sum + p.overlap, 0);
+    });
+    const top = (layer: number) => tops[layer] ?? layer * ROW;
+    const labels = new Map(graph.slots.flatMap((_, gap) => [...placeLabels(byGap(gap).map((e) => directRequest(e, top(gap), top(gap + 1))))]));
     const nodes: Node[] = graph.nodes.map((n) => ({
       id: n.id,
-      position: { x: left(n.layer, n.order), y: n.layer * ROW },
+      position: { x: left(n.layer, n.order), y: top(n.layer) },
       data: { label: <NodeLabel n={n} /> },
       sourcePosition: Position.Bottom,
       targetPosition: Position.Top,
       connectable: false,
       style: nodeStyle(n),
     }));
-    // Label room, from the layout's own geometry (handles at the middle of a node's bottom and top).
-    const at = new Map(graph.nodes.map((n) => [n.id, { x: left(n.layer, n.order) + NODE_W / 2, top: n.layer * ROW, bottom: n.layer * ROW + NODE_H, layer: n.layer }]));
-    const labels = placeLabels(
-      graph.edges.flatMap((e) => {
-        const s = at.get(e.source)!;
-        const t = at.get(e.target)!;
-        if (t.layer <= s.layer) return [];
-        const { count, avg, extra } = labelLines(e);
-        const size = labelSize([`${count} · avg ${avg}`, ...(extra || e.errors > 0 ? [`${extra} · ${e.errors} err`] : [])]);
-        const w = e.waypoints?.[0];
-        const seg = w
-          ? { x1: left(w.layer, w.order) + NODE_W / 2, y1: w.layer * ROW, x2: left(w.layer, w.order) + NODE_W / 2, y2: w.layer * ROW + NODE_H }
-          : { x1: s.x, y1: s.bottom, x2: t.x, y2: t.top };
-        return [{ id: e.id, ...seg, ...size }];
-      }),
-    );
     const edges: LabeledEdge[] = graph.edges.map((e) => {
       const color = e.errors > 0 ? "#b42318" : e.type === "produce" || e.type === "consume" ? "#d97706" : e.type === "database" ? "#16794c" : "#64748b";
       return {
@@ -151,16 +157,16 @@ export function FlowGraph({ graph }: { graph: Graph }) {
         data: {
           edge: e,
           color,
-          via: (e.waypoints ?? []).map((w) => ({ x: left(w.layer, w.order) + NODE_W / 2, top: w.layer * ROW, bottom: w.layer * ROW + NODE_H })),
+          via: (e.waypoints ?? []).map((w) => ({ x: left(w.layer, w.order) + NODE_W / 2, top: top(w.layer), bottom: top(w.layer) + NODE_H })),
           labelAt: labels.get(e.id)?.t ?? 0.5,
         },
       };
     });
-    return { nodes, edges, layers: graph.slots.length };
+    return { nodes, edges, height: top(graph.slots.length - 1) + ROW };
   }, [graph]);
 
   return (
-    <div className={styles.flow} style={{ height: Math.min(1000, Math.max(420, layers * ROW + 90)) }} data-testid="flow-graph">
+    <div className={styles.flow} style={{ height: Math.min(1000, Math.max(420, height + 90)) }} data-testid="flow-graph">
       <ReactFlow
         nodes={nodes}
         edges={edges}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { curvePoint, labelSize, type LabelRequest, placeLabels } from "./flow-labels";
+import { curvePoint, labelSize, layerTops, type LabelRequest, placeLabels } from "./flow-labels";
 
 const box = (r: LabelRequest, p: { x: number; y: number }) => ({ left: p.x - r.width / 2, right: p.x + r.width / 2, top: p.y - r.height / 2, bottom: p.y + r.height / 2 });
 const apart = (a: ReturnType<typeof box>, b: ReturnType<typeof box>) => a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
@@ -8,7 +8,7 @@ describe("flow graph edge labels", () => {
   it("puts a lone label at the middle of its curve, on the curve", () => {
     const r: LabelRequest = { id: "a", x1: 0, y1: 58, x2: 250, y2: 150, width: 110, height: 19 };
     const p = placeLabels([r]).get("a")!;
-    expect(p).toEqual({ x: 125, y: 104, t: 0.5 });
+    expect(p).toEqual({ x: 125, y: 104, t: 0.5, overlap: 0 });
     expect(curvePoint(r, 0)).toEqual({ x: 0, y: 58 });
     expect(curvePoint(r, 1)).toEqual({ x: 250, y: 150 });
   });
@@ -64,5 +64,33 @@ describe("flow graph edge labels", () => {
   it("sizes a label by its longest line and its number of lines", () => {
     expect(labelSize(["1× · avg 6.00 ms"])).toEqual({ width: Math.ceil(16 * 6.2) + 14, height: 19 });
     expect(labelSize(["2× · avg 5.00 ms", "max 6.00 ms · lag 22.8 ms"]).height).toBe(34);
+  });
+
+  it("gives a crowded gap between two layers more room until its labels are clear, and leaves the others", () => {
+    // Layer 0: a gateway over two services; layer 1: analytics and ai, each calling both databases in layer 2.
+    const size = labelSize(["12× · avg 21.7 ms", "max 112 ms"]);
+    const NODE_H = 58;
+    const gapRequests = (gap: number, upper: number, lower: number): LabelRequest[] =>
+      gap === 0
+        ? [
+            { id: "gw->analytics", x1: 375, y1: upper + NODE_H, x2: 250, y2: lower, ...size },
+            { id: "gw->ai", x1: 375, y1: upper + NODE_H, x2: 500, y2: lower, ...size },
+          ]
+        : [
+            { id: "analytics->postgresql", x1: 250, y1: upper + NODE_H, x2: 0, y2: lower, ...size },
+            { id: "analytics->redis", x1: 250, y1: upper + NODE_H, x2: 250, y2: lower, ...size },
+            { id: "ai->postgresql", x1: 500, y1: upper + NODE_H, x2: 0, y2: lower, ...size },
+            { id: "ai->redis", x1: 500, y1: upper + NODE_H, x2: 250, y2: lower, ...size },
+          ];
+    const overlapIn = (gap: number, upper: number, lower: number) => [...placeLabels(gapRequests(gap, upper, lower)).values()].reduce((sum, p) => sum + p.overlap, 0);
+    expect(overlapIn(1, 150, 300)).toBeGreaterThan(0);
+
+    const tops = layerTops(3, 150, overlapIn);
+    expect(tops[0]).toBe(0);
+    expect(tops[1]).toBe(150); // two labels fit at the usual distance
+    expect(tops[2]! - tops[1]!).toBeGreaterThan(150);
+    expect(overlapIn(1, tops[1]!, tops[2]!)).toBe(0);
+    // Growth is bounded: a gap that can never be cleared grows by at most three steps.
+    expect(layerTops(2, 150, () => 1)).toEqual([0, 150 + 3 * 40]);
   });
 });

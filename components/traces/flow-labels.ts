@@ -8,8 +8,11 @@
 
 export type LabelRequest = { id: string; x1: number; y1: number; x2: number; y2: number; width: number; height: number };
 export type LabelPlace = { x: number; y: number };
-/** A label's centre and where on its curve it is (0 = the source end, 1 = the target end). */
-export type PlacedLabel = LabelPlace & { t: number };
+/**
+ * A label's centre, where on its curve it is (0 = the source end, 1 = the target end), and how much it
+ * still overlaps labels placed before it (square pixels; 0 when it found a clear place).
+ */
+export type PlacedLabel = LabelPlace & { t: number; overlap: number };
 
 /** Positions along the curve tried in turn: the middle first, then nearer either end. */
 const TRIES = [0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8]; // not nearer the ends: the label would cover a node
@@ -42,20 +45,33 @@ export function placeLabels(requests: readonly LabelRequest[]): Map<string, Plac
   const order = [...requests].sort((a, b) => Math.abs(a.x2 - a.x1) - Math.abs(b.x2 - b.x1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const r of order) {
     let best: PlacedLabel | undefined;
-    let least = Infinity;
     for (const t of TRIES) {
-      const p = { ...curvePoint(r, t), t };
+      const p = curvePoint(r, t);
       const area = placed.reduce((sum, o) => sum + overlap(p, r, o.p, o.r), 0);
-      if (area < least) {
-        least = area;
-        best = p;
-      }
+      if (!best || area < best.overlap) best = { ...p, t, overlap: area };
       if (area === 0) break;
     }
     placed.push({ p: best!, r });
     out.set(r.id, best!);
   }
   return out;
+}
+
+/**
+ * The top of every layer: `row` apart, except that a gap whose labels cannot all be placed clear of each
+ * other (`overlapIn(gap, top of the upper layer, top of the lower one)`) grows by `step`, up to `maxSteps`
+ * times — two services that both call two databases need more room between the layers than one call does.
+ */
+export function layerTops(layers: number, row: number, overlapIn: (gap: number, upper: number, lower: number) => number, step = 40, maxSteps = 3): number[] {
+  const tops: number[] = [];
+  let top = 0;
+  for (let layer = 0; layer < layers; layer++) {
+    tops.push(top);
+    let grow = 0;
+    while (grow < maxSteps && layer + 1 < layers && overlapIn(layer, top, top + row + grow * step) > 0) grow++;
+    top += row + grow * step;
+  }
+  return tops;
 }
 
 /** The rendered size of a label of these lines (11 px text, 15 px lines, 6 px padding each side). */
