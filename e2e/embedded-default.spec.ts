@@ -49,9 +49,18 @@ function startPortal(ports: { web: number; pg: number; redis: number }, extraEnv
 
 /** Sends SIGINT to the whole group, as Ctrl-C in a terminal does; resolves with how npm ended. */
 async function pressCtrlC(started: Started): Promise<string> {
-  const exited = new Promise<string>((resolve) => started.child.once("exit", (code, signal) => resolve(signal ?? `code ${code}`)));
+  // "exit" can come before the last output has been read from the pipe (the script prints "stopped" just
+  // before it exits), and npm may exit before the script it runs: wait for the pipe to close too (all its
+  // writers gone), or at most 15 s more.
+  const exited = new Promise<string>((resolve) =>
+    started.child.once("exit", (code, signal) => {
+      const how = signal ?? `code ${code}`;
+      const late = setTimeout(() => resolve(how), 15_000);
+      started.child.once("close", () => (clearTimeout(late), resolve(how)));
+    }),
+  );
   process.kill(-started.child.pid!, "SIGINT");
-  return Promise.race([exited, new Promise<string>((_, reject) => setTimeout(() => reject(new Error("did not stop within 30 s")), 30_000))]);
+  return Promise.race([exited, new Promise<string>((_, reject) => setTimeout(() => reject(new Error("did not stop within 45 s")), 45_000))]);
 }
 
 function portOpen(port: number): Promise<boolean> {

@@ -3,6 +3,16 @@ import pino, { type Logger } from "pino";
 import { currentRequestScope } from "./request-context";
 
 /**
+ * pino's error serializer without the objects some errors carry: node-postgres puts the whole `client`
+ * (connection, parsers, type tables — ~5 KB a line) on errors of pooled connections.
+ */
+function serializeError(err: unknown): unknown {
+  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  if (out && typeof out === "object") delete out.client;
+  return out;
+}
+
+/**
  * JSON logs with `traceId`, `spanId` (from the active OpenTelemetry span) and `requestId`
  * (from the request scope) on every line where one exists.
  */
@@ -12,6 +22,7 @@ export function createLogger(opts: { level: string; name: string; destination?: 
     base: { service: opts.name, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: serializeError },
     mixin() {
       const out: Record<string, string> = {};
       const span = trace.getActiveSpan();
