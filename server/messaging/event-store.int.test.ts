@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEffectTables, effectConsumer, effects, TEMPLATE_UPDATED } from "@/tests/helpers/messaging";
 import { createTestApp, eventually, type TestApp } from "@/tests/helpers/test-app";
 import { createEventReplayOperation, getOperation, runEventReplay } from "./event-replay";
-import { appendEvents, ensurePartitions, listPartitions, monthPartition } from "./event-store";
+import { dispatchBatch } from "./dispatcher";
+import type { NewEvent } from "./envelope";
+import { ensurePartitions, listPartitions, monthPartition } from "./event-store";
 import { runMaintenance } from "./maintenance";
 import { appendToOutbox } from "./outbox";
 import { buildSubscriptions } from "./registry";
@@ -20,24 +22,29 @@ beforeAll(async () => {
 
 afterAll(() => app.cleanup());
 
-const row = (occurredAt: Date) => ({
-  eventId: randomUUID(),
+const dispatchDeps = () => ({ pool: app.pool, queues: app.queues, subscriptions, log: app.log, settings: { batchSize: 100, maxAttempts: 3, backoffMs: 10 } });
+
+/** Publishes events the way the worker does: written to the outbox, then one dispatch (which appends them to the store). */
+async function publish(events: NewEvent[]): Promise<string[]> {
+  const written = await app.db.templates.$transaction((tx) => appendToOutbox(tx as never, "templates", events));
+  expect(await dispatchBatch(dispatchDeps(), "templates")).toBe(events.length);
+  return written.map((e) => e.eventId);
+}
+
+const event = (occurredAt?: Date): NewEvent => ({
   eventType: TEMPLATE_UPDATED,
-  version: 1,
-  service: "templates",
   aggregateId: randomUUID(),
   aggregateVersion: 1,
-  occurredAt,
   payload: { title: "x" },
-  traceparent: null,
-  correlationId: null,
+  ...(occurredAt ? { occurredAt } : {}),
 });
 
 describe("the event store", () => {
   it("is partitioned by month: maintenance creates months ahead and drops those past retention", async () => {
     const now = new Date("2031-06-15T12:00:00Z");
     // An old month gets a partition because an event of that time arrived.
-    await appendEvents(app.pool, app.pool, [row(new Date("2031-01-20T00:00:00Z"))]);
+    await publish([event(new Date("2031-01-20T00:00:00Z"))]);
+    expect((await listPartitions(app.pool)).map((p) => p.name)).toContain("event_store_y2031m01");
     const report = await runMaintenance(app, now);
     expect(report.partitionsCreated).toEqual(["event_store_y2031m06", "event_store_y2031m07", "event_store_y2031m08"]);
     expect(report.partitionsDropped).toEqual(["event_store_y2031m01"]); // retention: 3 months before June
@@ -55,13 +62,13 @@ describe("the event store", () => {
   });
 
   it("refuses to change or delete a stored event", async () => {
-    const r = row(new Date());
-    await appendEvents(app.pool, app.pool, [r]);
-    await expect(app.pool.query(`UPDATE messaging.event_store SET payload = '{}' WHERE event_id = $1`, [r.eventId])).rejects.toThrow(/append-only/);
-    await expect(app.pool.query(`DELETE FROM messaging.event_store WHERE event_id = $1`, [r.eventId])).rejects.toThrow(/append-only/);
-    // A second append of the same event is ignored, not an error.
-    await appendEvents(app.pool, app.pool, [r]);
-    const n = await app.pool.query(`SELECT count(*)::int AS n FROM messaging.event_store WHERE event_id = $1`, [r.eventId]);
+    const [id] = await publish([event()]);
+    await expect(app.pool.query(`UPDATE messaging.event_store SET payload = '{}' WHERE event_id = $1`, [id])).rejects.toThrow(/append-only/);
+    await expect(app.pool.query(`DELETE FROM messaging.event_store WHERE event_id = $1`, [id])).rejects.toThrow(/append-only/);
+    // Publishing the same event again (a dispatcher commit lost in a crash leaves it PENDING) stores it once.
+    await app.pool.query(`UPDATE templates.outbox SET status = 'PENDING' WHERE id = $1`, [id]);
+    expect(await dispatchBatch(dispatchDeps(), "templates")).toBe(1);
+    const n = await app.pool.query(`SELECT count(*)::int AS n FROM messaging.event_store WHERE event_id = $1`, [id]);
     expect(n.rows[0].n).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { AppContext } from "../app";
-import { dropExpiredPartitions, ensurePartitions, forgetKnownPartitions } from "./event-store";
+import { dropExpiredPartitions, ensurePartitions } from "./event-store";
 import { pruneSent } from "./outbox-admin";
 
 export type MaintenanceReport = {
@@ -17,7 +17,6 @@ export async function runMaintenance(app: AppContext, now = new Date()): Promise
   const m = app.config.messaging;
   const partitionsCreated = await ensurePartitions(app.pool, now, m.eventStoreMonthsAhead);
   const partitionsDropped = await dropExpiredPartitions(app.pool, now, m.eventStoreRetentionMonths);
-  if (partitionsDropped.length) forgetKnownPartitions();
   const outboxPruned = await pruneSent(app.pool, m.outboxSentRetentionHours);
   const expired = await app.db.portal.idempotencyKey.deleteMany({ where: { expiresAt: { lt: now } } });
   return { partitionsCreated, partitionsDropped, outboxPruned, idempotencyKeysExpired: expired.count };
